@@ -1,0 +1,330 @@
+package io.strata.core.cache;
+
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One upstream response in flight, shared by every request that asked for the same key while it
+ * arrives (request collapsing with read-while-write).
+ *
+ * <p>The upstream side calls {@link #head}, {@link #chunk}, {@link #end} and {@link #fail} in that
+ * order from one thread. Readers pull at their own pace with {@link #read}; they are told to pull
+ * again through {@link Reader#wake()}. While the response may still be stored every chunk is kept,
+ * so a reader that joins late starts from the first byte. Once it may not (too large, or not
+ * storable) the fill leaves the registry, chunks every reader has passed are released, and the
+ * upstream is paused while the slowest reader lags by more than {@link #MAX_LAG_BYTES}: memory per
+ * fill stays bounded whatever the body size.
+ *
+ * <p>Thread-safe: state is guarded by {@code this}; callbacks are made outside the lock.
+ */
+public final class Fill {
+  /** How far the slowest reader may lag behind the upstream before the upstream is paused. */
+  static final long MAX_LAG_BYTES = 1L << 20;
+
+  /** Lets the fill pause and resume, or abandon, the upstream response it is fed from. */
+  public interface UpstreamControl {
+    void pause();
+
+    void resume();
+
+    /** Stops the transfer: no reader wants the rest and nothing will be stored. */
+    void abort();
+  }
+
+  /** A reader's side of the fill. {@link #wake()} may be called from any thread, repeatedly. */
+  public interface Reader {
+    void wake();
+  }
+
+  /** What {@link #read} found at a reader's position. Exactly one of the fields is meaningful. */
+  public record Read(Buffer chunk, boolean end, Throwable error) {
+    static final Read NOTHING_YET = new Read(null, false, null);
+    static final Read END = new Read(null, true, null);
+
+    public boolean nothingYet() {
+      return chunk == null && !end && error == null;
+    }
+  }
+
+  /** Called once, outside any lock, when a fill stops being joinable. */
+  public interface Detach {
+    void detached(Fill fill);
+  }
+
+  private static final class Position {
+    final Reader reader;
+    long chunkIndex;
+
+    Position(Reader reader) {
+      this.reader = reader;
+    }
+  }
+
+  private final long maxObjectBytes;
+  private final Detach detach;
+  private final List<Position> readers = new ArrayList<>(4);
+  private final ArrayList<Buffer> chunks = new ArrayList<>();
+  private long firstChunkIndex;
+  private long retainedBytes;
+  private long receivedBytes;
+  private ResponseHead head;
+  private Throwable error;
+  private boolean ended;
+  private boolean keepAll = true;
+  private boolean detached;
+  private boolean paused;
+  private UpstreamControl upstream;
+
+  public Fill(long maxObjectBytes, Detach detach) {
+    this.maxObjectBytes = maxObjectBytes;
+    this.detach = detach;
+  }
+
+  /** Adds a reader positioned at the first byte; false when the fill may no longer be joined. */
+  public boolean join(Reader reader) {
+    synchronized (this) {
+      if (detached) {
+        return false;
+      }
+      readers.add(new Position(reader));
+    }
+    reader.wake();
+    return true;
+  }
+
+  /** Removes a reader (its viewer went away or it wanted only the head). */
+  public void leave(Reader reader) {
+    boolean abort;
+    boolean resume;
+    synchronized (this) {
+      readers.removeIf(p -> p.reader == reader);
+      abort = readers.isEmpty() && !keepAll && !ended && error == null;
+      resume = releasePassedChunks();
+    }
+    if (abort && upstream != null) {
+      upstream.abort();
+    } else if (resume) {
+      upstream.resume();
+    }
+  }
+
+  public synchronized ResponseHead head() {
+    return head;
+  }
+
+  /** The failure that ended this fill, or null. */
+  public synchronized Throwable error() {
+    return error;
+  }
+
+  public void head(ResponseHead head, UpstreamControl upstream) {
+    boolean detachNow;
+    boolean abort;
+    synchronized (this) {
+      this.head = head;
+      this.upstream = upstream;
+      keepAll = head.storable() && (head.contentLength() < 0 || head.contentLength() <= maxObjectBytes);
+      detachNow = !keepAll && markDetached();
+      abort = !keepAll && readers.isEmpty();
+    }
+    if (detachNow) {
+      detach.detached(this);
+    }
+    if (abort) {
+      upstream.abort();
+      return;
+    }
+    wakeAll();
+  }
+
+  public void chunk(Buffer chunk) {
+    boolean detachNow = false;
+    boolean pause = false;
+    boolean abort = false;
+    synchronized (this) {
+      if (error != null || ended) {
+        return;
+      }
+      chunks.add(chunk);
+      retainedBytes += chunk.length();
+      receivedBytes += chunk.length();
+      if (keepAll && receivedBytes > maxObjectBytes) {
+        keepAll = false;
+        detachNow = markDetached();
+      }
+      if (!keepAll) {
+        releasePassedChunks();
+        abort = readers.isEmpty();
+        if (!paused && retainedBytes > MAX_LAG_BYTES) {
+          paused = pause = true;
+        }
+      }
+    }
+    if (detachNow) {
+      detach.detached(this);
+    }
+    if (abort) {
+      upstream.abort();
+      return;
+    }
+    if (pause) {
+      upstream.pause();
+    }
+    wakeAll();
+  }
+
+  /**
+   * Marks the body complete. When every byte was kept and the declared length (if any) matched,
+   * {@code store} receives the whole body before the fill stops being joinable, so no request can
+   * fall between the fill and the store and cause a second upstream request.
+   */
+  public void end(java.util.function.Consumer<Buffer> store) {
+    Buffer whole = null;
+    synchronized (this) {
+      if (error != null || ended) {
+        return;
+      }
+      long declared = head.contentLength();
+      if (declared >= 0 && declared != receivedBytes) {
+        error = new IncompleteBodyException(declared, receivedBytes);
+        chunks.clear();
+      } else {
+        ended = true;
+        if (keepAll) {
+          whole = Buffer.buffer((int) receivedBytes);
+          for (Buffer b : chunks) {
+            whole.appendBuffer(b);
+          }
+        }
+      }
+    }
+    if (whole != null) {
+      store.accept(whole);
+    }
+    boolean detachNow;
+    synchronized (this) {
+      detachNow = markDetached();
+    }
+    if (detachNow) {
+      detach.detached(this);
+    }
+    wakeAll();
+  }
+
+  /** Ends the fill with a failure; readers that already sent a head must cut their connection. */
+  public void fail(Throwable cause) {
+    boolean detachNow;
+    synchronized (this) {
+      if (error != null || ended) {
+        return;
+      }
+      error = cause;
+      chunks.clear();
+      retainedBytes = 0;
+      detachNow = markDetached();
+    }
+    if (detachNow) {
+      detach.detached(this);
+    }
+    wakeAll();
+  }
+
+  /**
+   * The next thing for {@code reader}: a chunk (its position advances), the end, the failure, or
+   * nothing yet (it will be woken).
+   */
+  public Read read(Reader reader) {
+    boolean resume;
+    Read result;
+    synchronized (this) {
+      if (error != null) {
+        return new Read(null, false, error);
+      }
+      Position p = position(reader);
+      if (p == null) {
+        return Read.END;
+      }
+      long available = firstChunkIndex + chunks.size();
+      if (p.chunkIndex < available) {
+        Buffer chunk = chunks.get((int) (p.chunkIndex - firstChunkIndex));
+        p.chunkIndex++;
+        result = new Read(chunk, false, null);
+        resume = !keepAll && releasePassedChunks();
+      } else {
+        return ended ? Read.END : Read.NOTHING_YET;
+      }
+    }
+    if (resume) {
+      upstream.resume();
+    }
+    return result;
+  }
+
+  /** Number of readers attached now. */
+  public synchronized int readerCount() {
+    return readers.size();
+  }
+
+  private Position position(Reader reader) {
+    for (Position p : readers) {
+      if (p.reader == reader) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** Drops chunks every reader has passed; true when a paused upstream should now resume. */
+  private boolean releasePassedChunks() {
+    if (keepAll) {
+      return false;
+    }
+    long slowest = firstChunkIndex + chunks.size();
+    for (Position p : readers) {
+      slowest = Math.min(slowest, p.chunkIndex);
+    }
+    int drop = (int) (slowest - firstChunkIndex);
+    if (drop > 0) {
+      List<Buffer> passed = chunks.subList(0, drop);
+      for (Buffer b : passed) {
+        retainedBytes -= b.length();
+      }
+      passed.clear();
+      firstChunkIndex = slowest;
+    }
+    if (paused && retainedBytes <= MAX_LAG_BYTES / 2) {
+      paused = false;
+      return upstream != null;
+    }
+    return false;
+  }
+
+  private boolean markDetached() {
+    if (detached) {
+      return false;
+    }
+    detached = true;
+    return true;
+  }
+
+  private void wakeAll() {
+    Reader[] snapshot;
+    synchronized (this) {
+      snapshot = new Reader[readers.size()];
+      for (int i = 0; i < snapshot.length; i++) {
+        snapshot[i] = readers.get(i).reader;
+      }
+    }
+    for (Reader r : snapshot) {
+      r.wake();
+    }
+  }
+
+  /** The body ended before the declared {@code Content-Length}, or ran past it. */
+  public static final class IncompleteBodyException extends RuntimeException {
+    public IncompleteBodyException(long declared, long received) {
+      super("body of " + received + " bytes does not match Content-Length " + declared, null, false, false);
+    }
+  }
+}

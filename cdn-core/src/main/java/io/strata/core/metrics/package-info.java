@@ -1,0 +1,2 @@
+/** Micrometer meters of the cache tiers, recorded once per request when it completes. */
+package io.strata.core.metrics;

@@ -1,0 +1,52 @@
+package io.strata.core.proxy;
+
+import io.strata.core.http.Hop;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+
+/** Builds the headers a tier sends upstream: one place decides what leaves the node. */
+final class ForwardedHeaders {
+  private final String viaToken;
+
+  ForwardedHeaders(String viaToken) {
+    this.viaToken = viaToken;
+  }
+
+  /**
+   * For a cacheable request only what the cache key holds may reach the next tier, or viewers that
+   * share a key could be served a response shaped by another viewer's headers. So nothing of the
+   * viewer's is copied; {@code Accept-Encoding: identity} keeps the stored body plain.
+   */
+  MultiMap forCachedFetch(HttpServerRequest request, String requestId) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    headers.add("Accept-Encoding", "identity");
+    headers.add("User-Agent", "Strata");
+    addCommon(headers, request, requestId);
+    return headers;
+  }
+
+  /** For a pass-through request: every end-to-end header of the viewer's, less {@code Host}. */
+  MultiMap forPassThrough(HttpServerRequest request, String requestId) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    Hop.copyEndToEnd(request.headers(), headers, name -> name.equalsIgnoreCase("host")
+        || name.equalsIgnoreCase(StrataHeaders.VIA) || name.equalsIgnoreCase(StrataHeaders.X_FORWARDED_FOR)
+        || name.equalsIgnoreCase(StrataHeaders.REQUEST_ID));
+    addCommon(headers, request, requestId);
+    return headers;
+  }
+
+  private void addCommon(MultiMap headers, HttpServerRequest request, String requestId) {
+    String via = request.getHeader(StrataHeaders.VIA);
+    headers.add(StrataHeaders.VIA, via == null ? viaToken : via + ", " + viaToken);
+    SocketAddress remote = request.remoteAddress();
+    String client = remote == null ? null : remote.hostAddress();
+    String xff = request.getHeader(StrataHeaders.X_FORWARDED_FOR);
+    if (client != null) {
+      headers.add(StrataHeaders.X_FORWARDED_FOR, xff == null ? client : xff + ", " + client);
+    } else if (xff != null) {
+      headers.add(StrataHeaders.X_FORWARDED_FOR, xff);
+    }
+    headers.add(StrataHeaders.REQUEST_ID, requestId);
+  }
+}

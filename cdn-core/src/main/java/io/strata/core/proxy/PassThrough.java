@@ -1,0 +1,81 @@
+package io.strata.core.proxy;
+
+import io.strata.core.http.Hop;
+import io.strata.core.metrics.NodeMetrics;
+import io.strata.core.routing.Route;
+import io.strata.core.upstream.Upstream;
+import io.strata.core.upstream.UpstreamFailure;
+import io.strata.core.upstream.UpstreamRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * Forwards a request that is not cached (unsafe method, or a behavior with caching disabled) with
+ * its query and body, and streams the response back with back-pressure. Nothing is stored.
+ */
+final class PassThrough {
+  private static final System.Logger LOG = System.getLogger(PassThrough.class.getName());
+
+  private final Upstream upstream;
+  private final NodeMetrics metrics;
+  private final ForwardedHeaders forwarded;
+  private final String viaToken;
+
+  PassThrough(Upstream upstream, NodeMetrics metrics, ForwardedHeaders forwarded, String viaToken) {
+    this.upstream = upstream;
+    this.metrics = metrics;
+    this.forwarded = forwarded;
+    this.viaToken = viaToken;
+  }
+
+  void forward(HttpServerRequest request, Route route, String viewerHost, String id) {
+    boolean hasBody = hasBody(request);
+    if (hasBody) {
+      // Hold the body until the upstream request can take it.
+      request.pause();
+    }
+    long sentAtNanos = System.nanoTime();
+    UpstreamRequest upstreamRequest = new UpstreamRequest(route, request.method(), viewerHost, request.uri(),
+        forwarded.forPassThrough(request, id), hasBody ? request : null,
+        route.distribution().id() + '\n' + request.path());
+    HttpServerResponse response = request.response();
+    upstream.send(upstreamRequest).onComplete(ar -> {
+      if (ar.failed()) {
+        metrics.upstreamError();
+        UpstreamFailure failure = UpstreamFailure.of(ar.cause());
+        LOG.log(System.Logger.Level.WARNING, "{0}: upstream failed for {1} {2}: {3} ({4})", id, request.method(),
+            request.path(), failure.tag(), String.valueOf(ar.cause().getMessage()));
+        ErrorResponses.send(response, failure.status(), failure.status() == 504 ? "Gateway Timeout" : "Bad Gateway",
+            "The origin could not be reached or did not answer in time.");
+        return;
+      }
+      metrics.upstreamLatency(System.nanoTime() - sentAtNanos);
+      HttpClientResponse upstreamResponse = ar.result();
+      response.setStatusCode(upstreamResponse.statusCode());
+      Hop.copyEndToEnd(upstreamResponse.headers(), response.headers(),
+          name -> name.equalsIgnoreCase(StrataHeaders.X_CACHE) || name.equalsIgnoreCase(StrataHeaders.REQUEST_ID));
+      String upstreamVia = upstreamResponse.getHeader(StrataHeaders.VIA);
+      response.headers()
+          .set(StrataHeaders.VIA, upstreamVia == null ? viaToken : upstreamVia + ", " + viaToken)
+          .set(StrataHeaders.X_CACHE, StrataHeaders.xCache(upstreamResponse.statusCode(), StrataHeaders.MISS));
+      if (!response.headers().contains("Content-Length") && request.method() != HttpMethod.HEAD) {
+        response.setChunked(true);
+      }
+      upstreamResponse.pipe().endOnFailure(false).to(response).onFailure(err -> {
+        metrics.upstreamError();
+        response.reset();
+      });
+    });
+  }
+
+  private static boolean hasBody(HttpServerRequest request) {
+    String length = request.getHeader("Content-Length");
+    if (length != null) {
+      return !length.equals("0");
+    }
+    return request.getHeader("Transfer-Encoding") != null
+        || (request.version() == io.vertx.core.http.HttpVersion.HTTP_2 && !request.isEnded());
+  }
+}

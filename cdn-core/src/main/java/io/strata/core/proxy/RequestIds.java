@@ -1,0 +1,39 @@
+package io.strata.core.proxy;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Unique request ids: 128 random bits as 22 URL-safe base64 characters, like CloudFront's ids. */
+public final class RequestIds {
+  private static final char[] ALPHABET =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
+
+  private RequestIds() {}
+
+  public static String next() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long hi = r.nextLong();
+    long lo = r.nextLong();
+    char[] out = new char[22];
+    for (int i = 0; i < 11; i++) {
+      out[i] = ALPHABET[(int) (hi & 63)];
+      hi >>>= 6;
+      out[11 + i] = ALPHABET[(int) (lo & 63)];
+      lo >>>= 6;
+    }
+    return new String(out);
+  }
+
+  /** True for an id this class could have made; anything else from a client is replaced. */
+  public static boolean isWellFormed(String id) {
+    if (id == null || id.length() != 22) {
+      return false;
+    }
+    for (int i = 0; i < 22; i++) {
+      char c = id.charAt(i);
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

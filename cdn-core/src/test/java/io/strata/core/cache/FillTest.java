@@ -1,0 +1,200 @@
+package io.strata.core.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class FillTest {
+  private final AtomicInteger detached = new AtomicInteger();
+  private final Upstream upstream = new Upstream();
+
+  static final class Upstream implements Fill.UpstreamControl {
+    int pauses;
+    int resumes;
+    int aborts;
+
+    @Override
+    public void pause() {
+      pauses++;
+    }
+
+    @Override
+    public void resume() {
+      resumes++;
+    }
+
+    @Override
+    public void abort() {
+      aborts++;
+    }
+  }
+
+  static final class Reader implements Fill.Reader {
+    int wakes;
+
+    @Override
+    public void wake() {
+      wakes++;
+    }
+  }
+
+  private static ResponseHead head(long contentLength, long lifetime) {
+    return new ResponseHead(200, MultiMap.caseInsensitiveMultiMap(), contentLength, 0, 0, lifetime);
+  }
+
+  private static String drain(Fill fill, Fill.Reader reader) {
+    StringBuilder sb = new StringBuilder();
+    for (Fill.Read r = fill.read(reader); r.chunk() != null; r = fill.read(reader)) {
+      sb.append(r.chunk().toString());
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void lateJoinerReadsFromTheFirstByte() {
+    Fill fill = new Fill(1 << 20, f -> detached.incrementAndGet());
+    Reader early = new Reader();
+    fill.join(early);
+    fill.head(head(-1, 60), upstream);
+    fill.chunk(Buffer.buffer("ab"));
+    assertEquals("ab", drain(fill, early));
+    Reader late = new Reader();
+
+    assertTrue(fill.join(late));
+    fill.chunk(Buffer.buffer("cd"));
+
+    assertEquals("abcd", drain(fill, late));
+    assertEquals("cd", drain(fill, early));
+    assertTrue(late.wakes > 0);
+  }
+
+  @Test
+  void completedStorableBodyIsStoredBeforeTheFillStopsBeingJoinable() {
+    Fill fill = new Fill(1 << 20, f -> detached.incrementAndGet());
+    Reader reader = new Reader();
+    fill.join(reader);
+    fill.head(head(4, 60), upstream);
+    fill.chunk(Buffer.buffer("ab"));
+    fill.chunk(Buffer.buffer("cd"));
+    AtomicReference<String> stored = new AtomicReference<>();
+    List<Integer> detachedWhenStored = new ArrayList<>();
+
+    fill.end(body -> {
+      stored.set(body.toString());
+      detachedWhenStored.add(detached.get());
+    });
+
+    assertEquals("abcd", stored.get());
+    assertEquals(List.of(0), detachedWhenStored);
+    assertEquals(1, detached.get());
+    assertFalse(fill.join(new Reader()));
+    assertEquals("abcd", drain(fill, reader));
+    assertTrue(fill.read(reader).end());
+  }
+
+  @Test
+  void bodyShorterThanContentLengthFailsAndIsNotStored() {
+    Fill fill = new Fill(1 << 20, f -> detached.incrementAndGet());
+    Reader reader = new Reader();
+    fill.join(reader);
+    fill.head(head(10, 60), upstream);
+    fill.chunk(Buffer.buffer("abc"));
+    AtomicReference<Buffer> stored = new AtomicReference<>();
+
+    fill.end(stored::set);
+
+    assertNull(stored.get());
+    assertNotNull(fill.read(reader).error());
+    assertEquals(1, detached.get());
+  }
+
+  @Test
+  void unstorableResponseDetachesAtOnceButStillFeedsItsReaders() {
+    Fill fill = new Fill(1 << 20, f -> detached.incrementAndGet());
+    Reader reader = new Reader();
+    fill.join(reader);
+
+    fill.head(head(-1, 0), upstream);
+    fill.chunk(Buffer.buffer("private"));
+
+    assertEquals(1, detached.get());
+    assertFalse(fill.join(new Reader()));
+    assertEquals("private", drain(fill, reader));
+  }
+
+  @Test
+  void objectOverMaxSizeDetachesReleasesPassedChunksAndPausesForSlowReaders() {
+    Fill fill = new Fill(100, f -> detached.incrementAndGet());
+    Reader fast = new Reader();
+    Reader slow = new Reader();
+    fill.join(fast);
+    fill.join(slow);
+    fill.head(head(-1, 60), upstream);
+    Buffer chunk = Buffer.buffer(new byte[64 * 1024]);
+    int chunks = (int) (Fill.MAX_LAG_BYTES / chunk.length()) + 2;
+    for (int i = 0; i < chunks; i++) {
+      fill.chunk(chunk);
+      drain(fill, fast);
+    }
+    assertEquals(1, detached.get());
+    assertEquals(1, upstream.pauses);
+
+    drain(fill, slow);
+
+    assertEquals(1, upstream.resumes);
+  }
+
+  @Test
+  void lastReaderLeavingAnUnstorableFillAbortsTheUpstream() {
+    Fill fill = new Fill(100, f -> detached.incrementAndGet());
+    Reader reader = new Reader();
+    fill.join(reader);
+    fill.head(head(1000, 60), upstream);
+
+    fill.leave(reader);
+
+    assertEquals(1, upstream.aborts);
+  }
+
+  @Test
+  void lastReaderLeavingAStorableFillLetsItComplete() {
+    Fill fill = new Fill(1 << 20, f -> detached.incrementAndGet());
+    Reader reader = new Reader();
+    fill.join(reader);
+    fill.head(head(3, 60), upstream);
+
+    fill.leave(reader);
+    fill.chunk(Buffer.buffer("abc"));
+    AtomicReference<Buffer> stored = new AtomicReference<>();
+    fill.end(stored::set);
+
+    assertEquals(0, upstream.aborts);
+    assertEquals("abc", stored.get().toString());
+  }
+
+  @Test
+  void failureBeforeHeadReachesEveryReader() {
+    Fill fill = new Fill(1 << 20, f -> detached.incrementAndGet());
+    Reader a = new Reader();
+    Reader b = new Reader();
+    fill.join(a);
+    fill.join(b);
+
+    fill.fail(new java.net.ConnectException("refused"));
+
+    assertNull(fill.head());
+    assertNotNull(fill.error());
+    assertNotNull(fill.read(a).error());
+    assertEquals(1, detached.get());
+  }
+}

@@ -1,0 +1,246 @@
+package io.strata.dist;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.strata.core.config.ConfigException;
+import io.strata.core.config.ConfigLoader;
+import io.strata.core.routing.Router;
+import io.strata.core.server.AdminServer;
+import io.strata.core.server.CacheNode;
+import io.strata.core.server.ListenOptions;
+import io.strata.core.time.Clock;
+import io.strata.edge.EdgeNode;
+import io.strata.regional.RegionalNode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.net.BindException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code strata} command: {@code up} runs every role in one JVM with the example site;
+ * {@code edge}, {@code regional} and {@code origin} run one role per process.
+ */
+public final class Main {
+  private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
+  static final String USAGE = String.join("\n",
+      "usage: strata <command> [flags]",
+      "  up        every role in one JVM: example origin, regional cache, edge (flags below)",
+      "  edge      an edge node:     --config FILE --port 8080 --admin-port 9091 --regionals URL[,URL...]",
+      "  regional  a regional node:  --config FILE --port 8081 --admin-port 9092",
+      "  origin    the example origin site: --port 8000 --site DIR",
+      "flags of up: --config FILE (examples/site.yaml) --host 127.0.0.1 --edge-port 8080 --regional-port 8081",
+      "  --origin-port 8000 --admin-port 9091 --edge-cache-bytes 256m --regional-cache-bytes 1g --max-object-bytes 64m",
+      "every flag can also be set as an environment variable: --edge-port is STRATA_EDGE_PORT");
+
+  private static final long DEFAULT_EDGE_BYTES = 256L << 20;
+  private static final long DEFAULT_REGIONAL_BYTES = 1L << 30;
+  private static final long DEFAULT_MAX_OBJECT_BYTES = 64L << 20;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    Logging.configure();
+    if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+      System.out.println(USAGE);
+      System.exit(args.length == 0 ? 2 : 0);
+    }
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    try {
+      switch (args[0]) {
+        case "up" -> up(Flags.parse(rest, Set.of("config", "host", "edge-port", "regional-port", "origin-port",
+            "admin-port", "edge-cache-bytes", "regional-cache-bytes", "max-object-bytes", "site"), System.getenv()));
+        case "edge" -> edge(Flags.parse(rest, Set.of("config", "host", "port", "admin-port", "regionals",
+            "cache-bytes", "max-object-bytes", "node-id"), System.getenv()));
+        case "regional" -> regional(Flags.parse(rest, Set.of("config", "host", "port", "admin-port", "cache-bytes",
+            "max-object-bytes", "node-id"), System.getenv()));
+        case "origin" -> origin(Flags.parse(rest, Set.of("host", "port", "site"), System.getenv()));
+        default -> throw new Flags.UsageException("unknown command '" + args[0] + "'\n" + USAGE);
+      }
+    } catch (Flags.UsageException e) {
+      System.err.println("strata: " + e.getMessage());
+      System.exit(2);
+    } catch (ConfigException e) {
+      System.err.println("strata: invalid configuration: " + e.getMessage());
+      System.exit(1);
+    } catch (StartupException e) {
+      System.err.println("strata: " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  private static void up(Flags flags) {
+    Path home = home();
+    Router router = new Router(ConfigLoader.load(configPath(flags, home.resolve("examples/site.yaml"))));
+    String host = flags.get("host", "127.0.0.1");
+    long maxObject = flags.bytes("max-object-bytes", DEFAULT_MAX_OBJECT_BYTES);
+    Vertx vertx = vertx();
+    PrometheusMeterRegistry registry = registry();
+    int originPort = flags.port("origin-port", 8000);
+    int regionalPort = flags.port("regional-port", 8081);
+    int edgePort = flags.port("edge-port", 8080);
+    int adminPort = flags.port("admin-port", 9091);
+    Path site = Path.of(flags.get("site", home.resolve("examples/site").toString()));
+    await(ExampleOrigin.start(vertx, listen(host, originPort), site), "example origin", host, originPort, "origin-port");
+    CacheNode regional = await(RegionalNode.start(vertx, "regional-" + regionalPort, listen(host, regionalPort),
+        flags.bytes("regional-cache-bytes", DEFAULT_REGIONAL_BYTES), maxObject, router, registry, Clock.SYSTEM),
+        "regional cache", host, regionalPort, "regional-port");
+    CacheNode edge = await(EdgeNode.start(vertx, "edge-" + edgePort, listen(host, edgePort),
+        flags.bytes("edge-cache-bytes", DEFAULT_EDGE_BYTES), maxObject,
+        List.of(URI.create("http://" + hostForUrl(host) + ":" + regional.port())), router, registry, Clock.SYSTEM),
+        "edge", host, edgePort, "edge-port");
+    await(AdminServer.start(vertx, new ListenOptions(host, adminPort, 1), registry,
+        List.of("edge", "regional", "origin"), () -> true), "admin", host, adminPort, "admin-port");
+    shutdownOnSignal(vertx);
+    String h = hostForUrl(host);
+    System.out.println(String.join("\n",
+        "Strata is up (all roles in one JVM). Ctrl-C stops it.",
+        "  edge (viewers)   http://" + h + ":" + edge.port() + "/",
+        "  regional cache   http://" + h + ":" + regional.port() + "/",
+        "  example origin   http://" + h + ":" + originPort + "/",
+        "  metrics, health  http://" + h + ":" + adminPort + "/metrics  http://" + h + ":" + adminPort + "/health",
+        "Try: curl -si http://" + h + ":" + edge.port() + "/ | grep -iE '^(x-cache|age|via):'"));
+  }
+
+  private static void edge(Flags flags) {
+    Path home = home();
+    Router router = new Router(ConfigLoader.load(configPath(flags, home.resolve("examples/site.yaml"))));
+    String host = flags.get("host", "127.0.0.1");
+    int port = flags.port("port", 8080);
+    int adminPort = flags.port("admin-port", 9091);
+    List<URI> regionals = new ArrayList<>();
+    for (String s : flags.get("regionals", "").split(",")) {
+      if (!s.isBlank()) {
+        URI uri = URI.create(s.trim());
+        if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+          throw new Flags.UsageException("--regionals: '" + s + "' (expected: http://host:port)");
+        }
+        regionals.add(uri);
+      }
+    }
+    Vertx vertx = vertx();
+    PrometheusMeterRegistry registry = registry();
+    CacheNode edge = await(EdgeNode.start(vertx, flags.get("node-id", "edge-" + port), listen(host, port),
+        flags.bytes("cache-bytes", DEFAULT_EDGE_BYTES), flags.bytes("max-object-bytes", DEFAULT_MAX_OBJECT_BYTES),
+        regionals, router, registry, Clock.SYSTEM), "edge", host, port, "port");
+    await(AdminServer.start(vertx, new ListenOptions(host, adminPort, 1), registry, List.of("edge"), () -> true),
+        "admin", host, adminPort, "admin-port");
+    shutdownOnSignal(vertx);
+    LOG.log(System.Logger.Level.INFO, "edge {0} listening on {1}:{2,number,#}, regional nodes {3}",
+        edge.tier().nodeId(), host, edge.port(), regionals);
+  }
+
+  private static void regional(Flags flags) {
+    Path home = home();
+    Router router = new Router(ConfigLoader.load(configPath(flags, home.resolve("examples/site.yaml"))));
+    String host = flags.get("host", "127.0.0.1");
+    int port = flags.port("port", 8081);
+    int adminPort = flags.port("admin-port", 9092);
+    Vertx vertx = vertx();
+    PrometheusMeterRegistry registry = registry();
+    CacheNode regional = await(RegionalNode.start(vertx, flags.get("node-id", "regional-" + port),
+        listen(host, port), flags.bytes("cache-bytes", DEFAULT_REGIONAL_BYTES),
+        flags.bytes("max-object-bytes", DEFAULT_MAX_OBJECT_BYTES), router, registry, Clock.SYSTEM),
+        "regional cache", host, port, "port");
+    await(AdminServer.start(vertx, new ListenOptions(host, adminPort, 1), registry, List.of("regional"), () -> true),
+        "admin", host, adminPort, "admin-port");
+    shutdownOnSignal(vertx);
+    LOG.log(System.Logger.Level.INFO, "regional {0} listening on {1}:{2,number,#}", regional.tier().nodeId(), host,
+        regional.port());
+  }
+
+  private static void origin(Flags flags) {
+    String host = flags.get("host", "127.0.0.1");
+    int port = flags.port("port", 8000);
+    Vertx vertx = vertx();
+    await(ExampleOrigin.start(vertx, listen(host, port), Path.of(flags.get("site", home().resolve("examples/site").toString()))),
+        "example origin", host, port, "port");
+    shutdownOnSignal(vertx);
+    LOG.log(System.Logger.Level.INFO, "example origin listening on {0}:{1,number,#}", host, port);
+  }
+
+  /** The repository root (set by the {@code strata} script), or the working directory. */
+  private static Path home() {
+    return Path.of(System.getProperty("strata.home", "."));
+  }
+
+  private static Path configPath(Flags flags, Path fallback) {
+    Path path = Path.of(flags.get("config", fallback.toString()));
+    if (!Files.isRegularFile(path)) {
+      throw new Flags.UsageException("--config: no such file: " + path);
+    }
+    return path;
+  }
+
+  private static ListenOptions listen(String host, int port) {
+    return new ListenOptions(host, port, Math.max(1, Runtime.getRuntime().availableProcessors()));
+  }
+
+  private static String hostForUrl(String host) {
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  private static Vertx vertx() {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    LOG.log(System.Logger.Level.INFO, "transport: {0}", vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
+    return vertx;
+  }
+
+  private static PrometheusMeterRegistry registry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    return registry;
+  }
+
+  private static void shutdownOnSignal(Vertx vertx) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.log(System.Logger.Level.INFO, "shutting down");
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.WARNING, "shutdown did not complete cleanly: {0}", e.toString());
+      }
+    }, "strata-shutdown"));
+  }
+
+  /** Waits for a role to start; a port in use becomes one clear line naming the flag to change. */
+  private static <T> T await(Future<T> future, String role, String host, int port, String flag) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      for (Throwable c = cause; c != null; c = c.getCause()) {
+        if (c instanceof BindException || String.valueOf(c.getMessage()).contains("Address already in use")) {
+          throw new StartupException("cannot start the " + role + ": " + host + ":" + port
+              + " is already in use (choose another port with --" + flag + " or " + Flags.envName(flag) + ")");
+        }
+      }
+      throw new StartupException("cannot start the " + role + " on " + host + ":" + port + ": " + cause);
+    } catch (Exception e) {
+      throw new StartupException("cannot start the " + role + " on " + host + ":" + port + ": " + e);
+    }
+  }
+
+  /** A role could not start: printed as one line, exit code 1. */
+  static final class StartupException extends RuntimeException {
+    StartupException(String message) {
+      super(message, null, false, false);
+    }
+  }
+}
