@@ -18,7 +18,10 @@ final class Flags {
     this.env = env;
   }
 
-  /** Parses {@code args}; a flag not in {@code known} or without a value is a {@link UsageException}. */
+  /**
+   * Parses {@code args}; a flag not in {@code known} or without a value is a {@link
+   * UsageException}.
+   */
   static Flags parse(List<String> args, Set<String> known, Map<String, String> env) {
     Map<String, String> values = new HashMap<>();
     for (int i = 0; i < args.size(); i++) {
@@ -38,14 +41,22 @@ final class Flags {
         throw new UsageException("--" + name + " needs a value");
       }
       if (!known.contains(name)) {
-        throw new UsageException("unknown flag --" + name + " (known: --" + String.join(", --", known.stream().sorted().toList()) + ")");
+        throw new UsageException(
+            "unknown flag --"
+                + name
+                + " (known: --"
+                + String.join(", --", known.stream().sorted().toList())
+                + ")");
       }
       values.put(name, value);
     }
     return new Flags(values, env);
   }
 
-  /** The flag's value, else the environment variable's ({@code STRATA_} + upper-case name), else {@code fallback}. */
+  /**
+   * The flag's value, else the environment variable's ({@code STRATA_} + upper-case name), else
+   * {@code fallback}.
+   */
   String get(String name, String fallback) {
     String v = values.get(name);
     if (v == null) {
@@ -87,7 +98,8 @@ final class Flags {
       }
       return n;
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new UsageException("--" + name + ": '" + v + "' (expected: a positive size such as 268435456, 256m or 2g)");
+      throw new UsageException(
+          "--" + name + ": '" + v + "' (expected: a positive size such as 268435456, 256m or 2g)");
     }
   }
 

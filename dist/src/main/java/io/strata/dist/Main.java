@@ -25,26 +25,32 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The {@code strata} command: {@code up} runs every role in one JVM with the example site;
- * {@code edge}, {@code regional} and {@code origin} run one role per process.
+ * The {@code strata} command: {@code up} runs every role in one JVM with the example site; {@code
+ * edge}, {@code regional} and {@code origin} run one role per process.
  */
 public final class Main {
   private static final System.Logger LOG = System.getLogger(Main.class.getName());
 
-  static final String USAGE = String.join("\n",
-      "usage: strata <command> [flags]",
-      "  up        every role in one JVM: example origin, regional cache, edge (flags below)",
-      "  edge      an edge node:     --config FILE --port 8080 --admin-port 9091 --regionals URL[,URL...]",
-      "  regional  a regional node:  --config FILE --port 8081 --admin-port 9092",
-      "  origin    the example origin site: --port 8000 --site DIR",
-      "flags of up: --config FILE (examples/site.yaml) --host 127.0.0.1 --edge-port 8080 --regional-port 8081",
-      "  --origin-port 8000 --admin-port 9091 --edge-cache-bytes 256m --regional-cache-bytes 1g --max-object-bytes 64m",
-      "every flag can also be set as an environment variable: --edge-port is STRATA_EDGE_PORT");
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: strata <command> [flags]",
+          "  up        every role in one JVM: example origin, regional cache, edge (flags below)",
+          "  edge      an edge node:     --config FILE --port 8080 --admin-port 9091 --regionals"
+              + " URL[,URL...]",
+          "  regional  a regional node:  --config FILE --port 8081 --admin-port 9092",
+          "  origin    the example origin site: --port 8000 --site DIR",
+          "flags of up: --config FILE (examples/site.yaml) --host 127.0.0.1 --edge-port 8080"
+              + " --regional-port 8081",
+          "  --origin-port 8000 --admin-port 9091 --edge-cache-bytes 256m --regional-cache-bytes 1g"
+              + " --max-object-bytes 64m",
+          "every flag can also be set as an environment variable: --edge-port is STRATA_EDGE_PORT");
 
   private static final long DEFAULT_EDGE_BYTES = 256L << 20;
   private static final long DEFAULT_REGIONAL_BYTES = 1L << 30;
@@ -54,22 +60,13 @@ public final class Main {
 
   public static void main(String[] args) {
     Logging.configure();
-    if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+    if (args.length == 0 || Set.of("help", "--help", "-h").contains(args[0])) {
       System.out.println(USAGE);
       System.exit(args.length == 0 ? 2 : 0);
     }
-    List<String> rest = Arrays.asList(args).subList(1, args.length);
     try {
-      switch (args[0]) {
-        case "up" -> up(Flags.parse(rest, Set.of("config", "host", "edge-port", "regional-port", "origin-port",
-            "admin-port", "edge-cache-bytes", "regional-cache-bytes", "max-object-bytes", "site"), System.getenv()));
-        case "edge" -> edge(Flags.parse(rest, Set.of("config", "host", "port", "admin-port", "regionals",
-            "cache-bytes", "max-object-bytes", "node-id"), System.getenv()));
-        case "regional" -> regional(Flags.parse(rest, Set.of("config", "host", "port", "admin-port", "cache-bytes",
-            "max-object-bytes", "node-id"), System.getenv()));
-        case "origin" -> origin(Flags.parse(rest, Set.of("host", "port", "site"), System.getenv()));
-        default -> throw new Flags.UsageException("unknown command '" + args[0] + "'\n" + USAGE);
-      }
+      Running running = start(Arrays.asList(args), System.getenv());
+      Runtime.getRuntime().addShutdownHook(new Thread(running::close, "strata-shutdown"));
     } catch (Flags.UsageException e) {
       System.err.println("strata: " + e.getMessage());
       System.exit(2);
@@ -82,45 +79,193 @@ public final class Main {
     }
   }
 
-  private static void up(Flags flags) {
+  /**
+   * Starts what {@code args} asks for and returns once it is listening.
+   *
+   * @throws Flags.UsageException for a mistake in the command line
+   * @throws ConfigException for an invalid configuration file
+   * @throws StartupException when a role cannot start (a port in use, say); nothing is left running
+   */
+  static Running start(List<String> args, Map<String, String> env) {
+    List<String> rest = args.subList(1, args.size());
+    return switch (args.get(0)) {
+      case "up" ->
+          up(
+              Flags.parse(
+                  rest,
+                  Set.of(
+                      "config",
+                      "host",
+                      "edge-port",
+                      "regional-port",
+                      "origin-port",
+                      "admin-port",
+                      "edge-cache-bytes",
+                      "regional-cache-bytes",
+                      "max-object-bytes",
+                      "site"),
+                  env));
+      case "edge" ->
+          edge(
+              Flags.parse(
+                  rest,
+                  Set.of(
+                      "config",
+                      "host",
+                      "port",
+                      "admin-port",
+                      "regionals",
+                      "cache-bytes",
+                      "max-object-bytes",
+                      "node-id"),
+                  env));
+      case "regional" ->
+          regional(
+              Flags.parse(
+                  rest,
+                  Set.of(
+                      "config",
+                      "host",
+                      "port",
+                      "admin-port",
+                      "cache-bytes",
+                      "max-object-bytes",
+                      "node-id"),
+                  env));
+      case "origin" -> origin(Flags.parse(rest, Set.of("host", "port", "site"), env));
+      default -> throw new Flags.UsageException("unknown command '" + args.get(0) + "'\n" + USAGE);
+    };
+  }
+
+  /** What a command started: the lines it printed and its bound ports by role. */
+  record Started(List<String> lines, Map<String, Integer> ports) {}
+
+  /** The roles started by one command, in one Vert.x instance. */
+  record Running(Vertx vertx, Started started) implements AutoCloseable {
+    @Override
+    public void close() {
+      LOG.log(System.Logger.Level.INFO, "shutting down");
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.log(
+            System.Logger.Level.WARNING, "shutdown did not complete cleanly: {0}", e.toString());
+      }
+    }
+  }
+
+  /**
+   * Runs {@code body}; if it fails, closes {@code vertx} so a failed start leaves nothing behind.
+   */
+  private static Running starting(Vertx vertx, java.util.function.Supplier<Started> body) {
+    try {
+      Started started = body.get();
+      started.lines().forEach(System.out::println);
+      return new Running(vertx, started);
+    } catch (RuntimeException e) {
+      new Running(vertx, new Started(List.of(), Map.of())).close();
+      throw e;
+    }
+  }
+
+  private static Running up(Flags flags) {
     Path home = home();
-    Router router = new Router(ConfigLoader.load(configPath(flags, home.resolve("examples/site.yaml"))));
+    Router router = router(flags, home);
     String host = flags.get("host", "127.0.0.1");
     long maxObject = flags.bytes("max-object-bytes", DEFAULT_MAX_OBJECT_BYTES);
-    Vertx vertx = vertx();
-    PrometheusMeterRegistry registry = registry();
+    long regionalBytes = flags.bytes("regional-cache-bytes", DEFAULT_REGIONAL_BYTES);
+    long edgeBytes = flags.bytes("edge-cache-bytes", DEFAULT_EDGE_BYTES);
     int originPort = flags.port("origin-port", 8000);
     int regionalPort = flags.port("regional-port", 8081);
     int edgePort = flags.port("edge-port", 8080);
     int adminPort = flags.port("admin-port", 9091);
     Path site = Path.of(flags.get("site", home.resolve("examples/site").toString()));
-    await(ExampleOrigin.start(vertx, listen(host, originPort), site), "example origin", host, originPort, "origin-port");
-    CacheNode regional = await(RegionalNode.start(vertx, "regional-" + regionalPort, listen(host, regionalPort),
-        flags.bytes("regional-cache-bytes", DEFAULT_REGIONAL_BYTES), maxObject, router, registry, Clock.SYSTEM),
-        "regional cache", host, regionalPort, "regional-port");
-    CacheNode edge = await(EdgeNode.start(vertx, "edge-" + edgePort, listen(host, edgePort),
-        flags.bytes("edge-cache-bytes", DEFAULT_EDGE_BYTES), maxObject,
-        List.of(URI.create("http://" + hostForUrl(host) + ":" + regional.port())), router, registry, Clock.SYSTEM),
-        "edge", host, edgePort, "edge-port");
-    await(AdminServer.start(vertx, new ListenOptions(host, adminPort, 1), registry,
-        List.of("edge", "regional", "origin"), () -> true), "admin", host, adminPort, "admin-port");
-    shutdownOnSignal(vertx);
-    String h = hostForUrl(host);
-    System.out.println(String.join("\n",
-        "Strata is up (all roles in one JVM). Ctrl-C stops it.",
-        "  edge (viewers)   http://" + h + ":" + edge.port() + "/",
-        "  regional cache   http://" + h + ":" + regional.port() + "/",
-        "  example origin   http://" + h + ":" + originPort + "/",
-        "  metrics, health  http://" + h + ":" + adminPort + "/metrics  http://" + h + ":" + adminPort + "/health",
-        "Try: curl -si http://" + h + ":" + edge.port() + "/ | grep -iE '^(x-cache|age|via):'"));
+    Vertx vertx = vertx();
+    return starting(
+        vertx,
+        () -> {
+          PrometheusMeterRegistry registry = registry();
+          int origin =
+              await(
+                      ExampleOrigin.start(vertx, listen(host, originPort), site),
+                      "example origin",
+                      host,
+                      originPort,
+                      "origin-port")
+                  .port();
+          CacheNode regional =
+              await(
+                  RegionalNode.start(
+                      vertx,
+                      "regional-" + regionalPort,
+                      listen(host, regionalPort),
+                      regionalBytes,
+                      maxObject,
+                      router,
+                      registry,
+                      Clock.SYSTEM),
+                  "regional cache",
+                  host,
+                  regionalPort,
+                  "regional-port");
+          URI regionalUrl = URI.create("http://" + hostForUrl(host) + ":" + regional.port());
+          CacheNode edge =
+              await(
+                  EdgeNode.start(
+                      vertx,
+                      "edge-" + edgePort,
+                      listen(host, edgePort),
+                      edgeBytes,
+                      maxObject,
+                      List.of(regionalUrl),
+                      router,
+                      registry,
+                      Clock.SYSTEM),
+                  "edge",
+                  host,
+                  edgePort,
+                  "edge-port");
+          int admin =
+              await(
+                      AdminServer.start(
+                          vertx,
+                          new ListenOptions(host, adminPort, 1),
+                          registry,
+                          List.of("edge", "regional", "origin"),
+                          () -> true),
+                      "admin",
+                      host,
+                      adminPort,
+                      "admin-port")
+                  .port();
+          String h = "http://" + hostForUrl(host) + ":";
+          return new Started(
+              List.of(
+                  "Strata is up (all roles in one JVM). Ctrl-C stops it.",
+                  "  edge (viewers)   " + h + edge.port() + "/",
+                  "  regional cache   " + h + regional.port() + "/",
+                  "  example origin   " + h + origin + "/",
+                  "  metrics, health  " + h + admin + "/metrics  " + h + admin + "/health",
+                  "Try: curl -si " + h + edge.port() + "/ | grep -iE '^(x-cache|age|via):'"),
+              Map.of(
+                  "edge",
+                  edge.port(),
+                  "regional",
+                  regional.port(),
+                  "origin",
+                  origin,
+                  "admin",
+                  admin));
+        });
   }
 
-  private static void edge(Flags flags) {
-    Path home = home();
-    Router router = new Router(ConfigLoader.load(configPath(flags, home.resolve("examples/site.yaml"))));
+  private static Running edge(Flags flags) {
+    Router router = router(flags, home());
     String host = flags.get("host", "127.0.0.1");
     int port = flags.port("port", 8080);
     int adminPort = flags.port("admin-port", 9091);
+    long cacheBytes = flags.bytes("cache-bytes", DEFAULT_EDGE_BYTES);
+    long maxObject = flags.bytes("max-object-bytes", DEFAULT_MAX_OBJECT_BYTES);
     List<URI> regionals = new ArrayList<>();
     for (String s : flags.get("regionals", "").split(",")) {
       if (!s.isBlank()) {
@@ -132,44 +277,126 @@ public final class Main {
       }
     }
     Vertx vertx = vertx();
-    PrometheusMeterRegistry registry = registry();
-    CacheNode edge = await(EdgeNode.start(vertx, flags.get("node-id", "edge-" + port), listen(host, port),
-        flags.bytes("cache-bytes", DEFAULT_EDGE_BYTES), flags.bytes("max-object-bytes", DEFAULT_MAX_OBJECT_BYTES),
-        regionals, router, registry, Clock.SYSTEM), "edge", host, port, "port");
-    await(AdminServer.start(vertx, new ListenOptions(host, adminPort, 1), registry, List.of("edge"), () -> true),
-        "admin", host, adminPort, "admin-port");
-    shutdownOnSignal(vertx);
-    LOG.log(System.Logger.Level.INFO, "edge {0} listening on {1}:{2,number,#}, regional nodes {3}",
-        edge.tier().nodeId(), host, edge.port(), regionals);
+    return starting(
+        vertx,
+        () -> {
+          PrometheusMeterRegistry registry = registry();
+          CacheNode edge =
+              await(
+                  EdgeNode.start(
+                      vertx,
+                      flags.get("node-id", "edge-" + port),
+                      listen(host, port),
+                      cacheBytes,
+                      maxObject,
+                      regionals,
+                      router,
+                      registry,
+                      Clock.SYSTEM),
+                  "edge",
+                  host,
+                  port,
+                  "port");
+          await(
+              AdminServer.start(
+                  vertx,
+                  new ListenOptions(host, adminPort, 1),
+                  registry,
+                  List.of("edge"),
+                  () -> true),
+              "admin",
+              host,
+              adminPort,
+              "admin-port");
+          return new Started(
+              List.of(
+                  "edge "
+                      + edge.tier().nodeId()
+                      + " listening on "
+                      + host
+                      + ":"
+                      + edge.port()
+                      + (regionals.isEmpty()
+                          ? ", going to the origins directly"
+                          : ", regional nodes " + regionals)),
+              Map.of("edge", edge.port()));
+        });
   }
 
-  private static void regional(Flags flags) {
-    Path home = home();
-    Router router = new Router(ConfigLoader.load(configPath(flags, home.resolve("examples/site.yaml"))));
+  private static Running regional(Flags flags) {
+    Router router = router(flags, home());
     String host = flags.get("host", "127.0.0.1");
     int port = flags.port("port", 8081);
     int adminPort = flags.port("admin-port", 9092);
+    long cacheBytes = flags.bytes("cache-bytes", DEFAULT_REGIONAL_BYTES);
+    long maxObject = flags.bytes("max-object-bytes", DEFAULT_MAX_OBJECT_BYTES);
     Vertx vertx = vertx();
-    PrometheusMeterRegistry registry = registry();
-    CacheNode regional = await(RegionalNode.start(vertx, flags.get("node-id", "regional-" + port),
-        listen(host, port), flags.bytes("cache-bytes", DEFAULT_REGIONAL_BYTES),
-        flags.bytes("max-object-bytes", DEFAULT_MAX_OBJECT_BYTES), router, registry, Clock.SYSTEM),
-        "regional cache", host, port, "port");
-    await(AdminServer.start(vertx, new ListenOptions(host, adminPort, 1), registry, List.of("regional"), () -> true),
-        "admin", host, adminPort, "admin-port");
-    shutdownOnSignal(vertx);
-    LOG.log(System.Logger.Level.INFO, "regional {0} listening on {1}:{2,number,#}", regional.tier().nodeId(), host,
-        regional.port());
+    return starting(
+        vertx,
+        () -> {
+          PrometheusMeterRegistry registry = registry();
+          CacheNode regional =
+              await(
+                  RegionalNode.start(
+                      vertx,
+                      flags.get("node-id", "regional-" + port),
+                      listen(host, port),
+                      cacheBytes,
+                      maxObject,
+                      router,
+                      registry,
+                      Clock.SYSTEM),
+                  "regional cache",
+                  host,
+                  port,
+                  "port");
+          await(
+              AdminServer.start(
+                  vertx,
+                  new ListenOptions(host, adminPort, 1),
+                  registry,
+                  List.of("regional"),
+                  () -> true),
+              "admin",
+              host,
+              adminPort,
+              "admin-port");
+          return new Started(
+              List.of(
+                  "regional "
+                      + regional.tier().nodeId()
+                      + " listening on "
+                      + host
+                      + ":"
+                      + regional.port()),
+              Map.of("regional", regional.port()));
+        });
   }
 
-  private static void origin(Flags flags) {
+  private static Running origin(Flags flags) {
     String host = flags.get("host", "127.0.0.1");
     int port = flags.port("port", 8000);
+    Path site = Path.of(flags.get("site", home().resolve("examples/site").toString()));
     Vertx vertx = vertx();
-    await(ExampleOrigin.start(vertx, listen(host, port), Path.of(flags.get("site", home().resolve("examples/site").toString()))),
-        "example origin", host, port, "port");
-    shutdownOnSignal(vertx);
-    LOG.log(System.Logger.Level.INFO, "example origin listening on {0}:{1,number,#}", host, port);
+    return starting(
+        vertx,
+        () -> {
+          int bound =
+              await(
+                      ExampleOrigin.start(vertx, listen(host, port), site),
+                      "example origin",
+                      host,
+                      port,
+                      "port")
+                  .port();
+          return new Started(
+              List.of("example origin listening on " + host + ":" + bound),
+              Map.of("origin", bound));
+        });
+  }
+
+  private static Router router(Flags flags, Path home) {
+    return new Router(ConfigLoader.load(configPath(flags, home.resolve("examples/site.yaml"))));
   }
 
   /** The repository root (set by the {@code strata} script), or the working directory. */
@@ -195,7 +422,10 @@ public final class Main {
 
   private static Vertx vertx() {
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-    LOG.log(System.Logger.Level.INFO, "transport: {0}", vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
+    LOG.log(
+        System.Logger.Level.INFO,
+        "transport: {0}",
+        vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
     return vertx;
   }
 
@@ -208,17 +438,6 @@ public final class Main {
     return registry;
   }
 
-  private static void shutdownOnSignal(Vertx vertx) {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.log(System.Logger.Level.INFO, "shutting down");
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.log(System.Logger.Level.WARNING, "shutdown did not complete cleanly: {0}", e.toString());
-      }
-    }, "strata-shutdown"));
-  }
-
   /** Waits for a role to start; a port in use becomes one clear line naming the flag to change. */
   private static <T> T await(Future<T> future, String role, String host, int port, String flag) {
     try {
@@ -226,14 +445,27 @@ public final class Main {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       for (Throwable c = cause; c != null; c = c.getCause()) {
-        if (c instanceof BindException || String.valueOf(c.getMessage()).contains("Address already in use")) {
-          throw new StartupException("cannot start the " + role + ": " + host + ":" + port
-              + " is already in use (choose another port with --" + flag + " or " + Flags.envName(flag) + ")");
+        if (c instanceof BindException
+            || String.valueOf(c.getMessage()).contains("Address already in use")) {
+          throw new StartupException(
+              "cannot start the "
+                  + role
+                  + ": "
+                  + host
+                  + ":"
+                  + port
+                  + " is already in use (choose another port with --"
+                  + flag
+                  + " or "
+                  + Flags.envName(flag)
+                  + ")");
         }
       }
-      throw new StartupException("cannot start the " + role + " on " + host + ":" + port + ": " + cause);
+      throw new StartupException(
+          "cannot start the " + role + " on " + host + ":" + port + ": " + cause);
     } catch (Exception e) {
-      throw new StartupException("cannot start the " + role + " on " + host + ":" + port + ": " + e);
+      throw new StartupException(
+          "cannot start the " + role + " on " + host + ":" + port + ": " + e);
     }
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.strata.core.testing.ScriptedOrigin;
 import io.strata.core.testing.Sync;
 import io.strata.core.testing.TestClient;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -29,9 +30,15 @@ class StreamingAndFailoverTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    origin = new ScriptedOrigin(vertx)
-        .on("/big", req -> streamPattern(req.response(), BIG))
-        .on("/obj/", req -> req.response().putHeader("Cache-Control", "max-age=600").end("object " + req.path()));
+    origin =
+        new ScriptedOrigin(vertx)
+            .on("/big", req -> streamPattern(req.response(), BIG))
+            .on(
+                "/obj/",
+                req ->
+                    req.response()
+                        .putHeader("Cache-Control", "max-age=600")
+                        .end("object " + req.path()));
   }
 
   @AfterEach
@@ -46,15 +53,19 @@ class StreamingAndFailoverTest {
    */
   @Test
   void bodyLargerThanTheHeapStreamsThroughBothTiersUncached() {
-    try (Tiers tiers = new Tiers(vertx, origin.url(), 1); TestClient viewer = new TestClient(vertx, tiers.edge.port())) {
+    try (Tiers tiers = new Tiers(vertx, origin.url(), 1);
+        TestClient viewer = new TestClient(vertx, tiers.edge.port())) {
       long heapBefore = usedHeapAfterGc();
       long[] received = fetchAndChecksum(viewer, "/big");
       long heapAfter = usedHeapAfterGc();
 
       assertEquals(BIG, received[0]);
       assertEquals(expectedChecksum(BIG), received[1]);
-      assertTrue(heapAfter - heapBefore < 32L << 20, "heap grew by " + (heapAfter - heapBefore) + " bytes");
-      // Larger than the max object size: passed through, not stored, so the next request goes to the origin.
+      assertTrue(
+          heapAfter - heapBefore < 32L << 20,
+          "heap grew by " + (heapAfter - heapBefore) + " bytes");
+      // Larger than the max object size: passed through, not stored, so the next request goes to
+      // the origin.
       assertEquals(0, tiers.edge.store().entryCount());
       assertEquals(1, origin.hits("/big"));
     }
@@ -62,12 +73,15 @@ class StreamingAndFailoverTest {
 
   @Test
   void killedRegionalNodeIsSkippedAndEveryRequestIsStillServed() {
-    try (Tiers tiers = new Tiers(vertx, origin.url(), 2); TestClient viewer = new TestClient(vertx, tiers.edge.port())) {
+    try (Tiers tiers = new Tiers(vertx, origin.url(), 2);
+        TestClient viewer = new TestClient(vertx, tiers.edge.port())) {
       for (int i = 0; i < 40; i++) {
         assertEquals(200, viewer.get("/obj/" + i).status());
       }
       long servedByFirst = tiers.regionals.get(0).store().entryCount();
-      assertTrue(servedByFirst > 0 && servedByFirst < 40, "keys spread over both regional nodes: " + servedByFirst);
+      assertTrue(
+          servedByFirst > 0 && servedByFirst < 40,
+          "keys spread over both regional nodes: " + servedByFirst);
 
       Sync.await(tiers.regionals.get(0).close());
 
@@ -81,39 +95,54 @@ class StreamingAndFailoverTest {
   }
 
   private long[] fetchAndChecksum(TestClient viewer, String path) {
-    Promise<long[]> result = Promise.promise();
-    viewer.raw().request(HttpMethod.GET, viewer.port(), "127.0.0.1", path).compose(req -> req.send())
-        .onFailure(result::fail)
-        .onSuccess(resp -> {
-          CRC32 crc = new CRC32();
-          long[] count = {0};
-          resp.handler(chunk -> {
-            count[0] += chunk.length();
-            crc.update(chunk.getBytes());
-          });
-          resp.exceptionHandler(result::tryFail);
-          resp.endHandler(v -> result.complete(new long[] {count[0], crc.getValue()}));
-        });
-    return Sync.await(result.future());
+    Future<long[]> result =
+        viewer.onContext(
+            () ->
+                viewer
+                    .raw()
+                    .request(HttpMethod.GET, viewer.port(), "127.0.0.1", path)
+                    .compose(req -> req.send())
+                    .compose(
+                        resp -> {
+                          Promise<long[]> done = Promise.promise();
+                          CRC32 crc = new CRC32();
+                          long[] count = {0};
+                          resp.handler(
+                              chunk -> {
+                                count[0] += chunk.length();
+                                crc.update(chunk.getBytes());
+                              });
+                          resp.exceptionHandler(done::tryFail);
+                          resp.endHandler(
+                              v -> done.complete(new long[] {count[0], crc.getValue()}));
+                          return done.future();
+                        }));
+    return Sync.await(result);
   }
 
-  /** Writes {@code total} bytes of a repeating pattern as fast as the connection takes them, with a Content-Length. */
+  /**
+   * Writes {@code total} bytes of a repeating pattern as fast as the connection takes them, with a
+   * Content-Length.
+   */
   private static void streamPattern(HttpServerResponse response, long total) {
-    response.putHeader("Content-Length", Long.toString(total)).putHeader("Cache-Control", "max-age=600");
+    response
+        .putHeader("Content-Length", Long.toString(total))
+        .putHeader("Cache-Control", "max-age=600");
     Buffer chunk = patternChunk();
     long[] sent = {0};
     Runnable[] pump = new Runnable[1];
-    pump[0] = () -> {
-      while (sent[0] < total && !response.writeQueueFull()) {
-        response.write(chunk);
-        sent[0] += CHUNK;
-      }
-      if (sent[0] >= total) {
-        response.end();
-      } else {
-        response.drainHandler(v -> pump[0].run());
-      }
-    };
+    pump[0] =
+        () -> {
+          while (sent[0] < total && !response.writeQueueFull()) {
+            response.write(chunk);
+            sent[0] += CHUNK;
+          }
+          if (sent[0] >= total) {
+            response.end();
+          } else {
+            response.drainHandler(v -> pump[0].run());
+          }
+        };
     pump[0].run();
   }
 

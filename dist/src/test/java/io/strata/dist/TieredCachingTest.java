@@ -22,7 +22,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Edge → regional → origin, all real servers on loopback: the foundation's request path end to end. */
+/**
+ * Edge → regional → origin, all real servers on loopback: the foundation's request path end to end.
+ */
 class TieredCachingTest {
   private Vertx vertx;
   private ScriptedOrigin origin;
@@ -32,19 +34,56 @@ class TieredCachingTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    origin = new ScriptedOrigin(vertx)
-        .on("/cached/", req -> req.response().putHeader("Cache-Control", "max-age=60")
-            .putHeader("Content-Type", "text/plain").end("body of " + req.path()))
-        .on("/short/", req -> req.response().putHeader("Cache-Control", "max-age=10").end("short " + req.path()))
-        .on("/api/", req -> req.body().onSuccess(b -> req.response().putHeader("Cache-Control", "max-age=600")
-            .end(req.method() + " " + req.uri() + " " + b)))
-        .on("/cookie/", req -> req.response().putHeader("Cache-Control", "max-age=60")
-            .putHeader("Set-Cookie", "session=secret-of-first-viewer").end("cookie page"))
-        .on("/hop/", req -> req.response().putHeader("Cache-Control", "max-age=60")
-            .putHeader("Connection", "X-Internal").putHeader("X-Internal", "origin-only")
-            .putHeader("Keep-Alive", "timeout=5").end("hop"))
-        .on("/echo-headers/", req -> req.response().end(String.valueOf(req.headers().get("X-Secret"))
-            + "|" + req.headers().get("Via") + "|" + req.headers().get("X-Forwarded-For")));
+    origin =
+        new ScriptedOrigin(vertx)
+            .on(
+                "/cached/",
+                req ->
+                    req.response()
+                        .putHeader("Cache-Control", "max-age=60")
+                        .putHeader("Content-Type", "text/plain")
+                        .end("body of " + req.path()))
+            .on(
+                "/short/",
+                req ->
+                    req.response()
+                        .putHeader("Cache-Control", "max-age=10")
+                        .end("short " + req.path()))
+            .on(
+                "/api/",
+                req ->
+                    req.body()
+                        .onSuccess(
+                            b ->
+                                req.response()
+                                    .putHeader("Cache-Control", "max-age=600")
+                                    .end(req.method() + " " + req.uri() + " " + b)))
+            .on(
+                "/cookie/",
+                req ->
+                    req.response()
+                        .putHeader("Cache-Control", "max-age=60")
+                        .putHeader("Set-Cookie", "session=secret-of-first-viewer")
+                        .end("cookie page"))
+            .on(
+                "/hop/",
+                req ->
+                    req.response()
+                        .putHeader("Cache-Control", "max-age=60")
+                        .putHeader("Connection", "X-Internal")
+                        .putHeader("X-Internal", "origin-only")
+                        .putHeader("Keep-Alive", "timeout=5")
+                        .end("hop"))
+            .on(
+                "/echo-headers/",
+                req ->
+                    req.response()
+                        .end(
+                            String.valueOf(req.headers().get("X-Secret"))
+                                + "|"
+                                + req.headers().get("Via")
+                                + "|"
+                                + req.headers().get("X-Forwarded-For")));
     tiers = new Tiers(vertx, origin.url(), 1);
     viewer = new TestClient(vertx, tiers.edge.port());
   }
@@ -118,8 +157,10 @@ class TieredCachingTest {
 
   @Test
   void unsafeMethodPassesThroughWithItsBodyAndIsNotCached() {
-    Response post = viewer.request(HttpMethod.POST, "/cached/form", null, Buffer.buffer("name=strata"));
-    Response again = viewer.request(HttpMethod.POST, "/cached/form", null, Buffer.buffer("name=again"));
+    Response post =
+        viewer.request(HttpMethod.POST, "/cached/form", null, Buffer.buffer("name=strata"));
+    Response again =
+        viewer.request(HttpMethod.POST, "/cached/form", null, Buffer.buffer("name=again"));
 
     assertEquals("body of /cached/form", post.text());
     assertEquals(2, origin.hits("/cached/form"));
@@ -153,8 +194,12 @@ class TieredCachingTest {
 
   @Test
   void unknownHostIsRefusedWithoutReachingAnyOrigin() {
-    Response r = viewer.request(HttpMethod.GET, "/cached/a", MultiMap.caseInsensitiveMultiMap()
-        .add("Host", "evil.example"), null);
+    Response r =
+        viewer.request(
+            HttpMethod.GET,
+            "/cached/a",
+            MultiMap.caseInsensitiveMultiMap().add("Host", "evil.example"),
+            null);
 
     assertEquals(421, r.status());
     assertEquals("Error from strata", r.header("X-Cache"));
@@ -178,8 +223,14 @@ class TieredCachingTest {
     assertNull(r.header("X-Internal"));
     assertNull(r.header("Keep-Alive"));
 
-    Response echoed = viewer.request(HttpMethod.POST, "/echo-headers/x", MultiMap.caseInsensitiveMultiMap()
-        .add("Connection", "keep-alive, X-Secret").add("X-Secret", "viewer-only"), Buffer.buffer("b"));
+    Response echoed =
+        viewer.request(
+            HttpMethod.POST,
+            "/echo-headers/x",
+            MultiMap.caseInsensitiveMultiMap()
+                .add("Connection", "keep-alive, X-Secret")
+                .add("X-Secret", "viewer-only"),
+            Buffer.buffer("b"));
     String[] parts = echoed.text().split("\\|");
     assertEquals("null", parts[0]);
     assertEquals("1.1 edge-0 (strata), 1.1 regional-0 (strata)", parts[1]);
@@ -188,54 +239,76 @@ class TieredCachingTest {
 
   @Test
   void viewerHeadersDoNotReachTheOriginForCachedBehaviors() {
-    Response r = viewer.request(HttpMethod.GET, "/echo-headers/c", MultiMap.caseInsensitiveMultiMap()
-        .add("X-Secret", "viewer-only"), null);
+    Response r =
+        viewer.request(
+            HttpMethod.GET,
+            "/echo-headers/c",
+            MultiMap.caseInsensitiveMultiMap().add("X-Secret", "viewer-only"),
+            null);
     assertTrue(r.text().startsWith("null|"), r.text());
   }
 
   @Test
   void concurrentColdRequestsThroughBothTiersReachOriginOnce() {
-    // The origin sends the head and half the body, then waits until every viewer has the first half:
-    // waiters are served while the fill is still arriving (read-while-write), not after it is stored.
+    // The origin sends the head and half the body, then waits until every viewer has the first
+    // half:
+    // waiters are served while the fill is still arriving (read-while-write), not after it is
+    // stored.
     int viewers = 200;
     Buffer firstHalf = Buffer.buffer("x".repeat(32 * 1024));
     Buffer secondHalf = Buffer.buffer("y".repeat(32 * 1024));
     io.vertx.core.Promise<Void> release = io.vertx.core.Promise.promise();
-    origin.on("/crowd/", req -> {
-      var resp = req.response().putHeader("Cache-Control", "max-age=60")
-          .putHeader("Content-Length", String.valueOf(firstHalf.length() + secondHalf.length()));
-      resp.write(firstHalf);
-      release.future().onComplete(v -> resp.end(secondHalf));
-    });
-    java.util.concurrent.atomic.AtomicInteger sawFirstHalf = new java.util.concurrent.atomic.AtomicInteger();
+    origin.on(
+        "/crowd/",
+        req -> {
+          var resp =
+              req.response()
+                  .putHeader("Cache-Control", "max-age=60")
+                  .putHeader(
+                      "Content-Length", String.valueOf(firstHalf.length() + secondHalf.length()));
+          resp.write(firstHalf);
+          release.future().onComplete(v -> resp.end(secondHalf));
+        });
+    java.util.concurrent.atomic.AtomicInteger sawFirstHalf =
+        new java.util.concurrent.atomic.AtomicInteger();
     List<Future<Integer>> done = new ArrayList<>();
     for (int i = 0; i < viewers; i++) {
-      done.add(viewer.raw().request(HttpMethod.GET, viewer.port(), "127.0.0.1", "/crowd/hot")
-          .compose(req -> req.send())
-          .compose(resp -> {
-            io.vertx.core.Promise<Integer> total = io.vertx.core.Promise.promise();
-            int[] bytes = {0};
-            boolean[] counted = {false};
-            resp.handler(chunk -> {
-              bytes[0] += chunk.length();
-              if (!counted[0] && bytes[0] >= firstHalf.length()) {
-                counted[0] = true;
-                if (sawFirstHalf.incrementAndGet() == viewers) {
-                  release.complete();
-                }
-              }
-            });
-            resp.endHandler(v -> total.complete(bytes[0]));
-            resp.exceptionHandler(total::tryFail);
-            return total.future();
-          }));
+      done.add(
+          viewer.onContext(
+              () ->
+                  viewer
+                      .raw()
+                      .request(HttpMethod.GET, viewer.port(), "127.0.0.1", "/crowd/hot")
+                      .compose(req -> req.send())
+                      .compose(
+                          resp -> {
+                            io.vertx.core.Promise<Integer> total = io.vertx.core.Promise.promise();
+                            int[] bytes = {0};
+                            boolean[] counted = {false};
+                            resp.handler(
+                                chunk -> {
+                                  bytes[0] += chunk.length();
+                                  if (!counted[0] && bytes[0] >= firstHalf.length()) {
+                                    counted[0] = true;
+                                    if (sawFirstHalf.incrementAndGet() == viewers) {
+                                      release.complete();
+                                    }
+                                  }
+                                });
+                            resp.endHandler(v -> total.complete(bytes[0]));
+                            resp.exceptionHandler(total::tryFail);
+                            return total.future();
+                          })));
     }
     for (Future<Integer> f : done) {
       assertEquals(64 * 1024, Sync.await(f));
     }
     assertEquals(1, origin.hits("/crowd/hot"));
-    assertEquals(1, (int) tiers.registry.get("strata.cache.misses").tag("role", "edge").counter().count());
-    assertEquals(viewers - 1, (int) tiers.registry.get("strata.cache.collapsed").tag("role", "edge").counter().count());
+    assertEquals(
+        1, (int) tiers.registry.get("strata.cache.misses").tag("role", "edge").counter().count());
+    assertEquals(
+        viewers - 1,
+        (int) tiers.registry.get("strata.cache.collapsed").tag("role", "edge").counter().count());
   }
 
   @Test
@@ -247,20 +320,29 @@ class TieredCachingTest {
     assertEquals("Error from strata", r.header("X-Cache"));
     // Refused at the regional tier, which retried once; the edge saw a 502 answer, not a failure.
     assertEquals(2, origin.hits("/flaky/x"));
-    origin.on("/flaky/", req -> req.response().putHeader("Cache-Control", "max-age=60").end("recovered"));
+    origin.on(
+        "/flaky/", req -> req.response().putHeader("Cache-Control", "max-age=60").end("recovered"));
     assertEquals("recovered", viewer.get("/flaky/x").text());
   }
 
   @Test
   void bodyCutShortIsNeverStored() {
-    origin.on("/cut/", req -> {
-      var resp = req.response().putHeader("Cache-Control", "max-age=60").putHeader("Content-Length", "100000");
-      resp.write(Buffer.buffer(new byte[1000]));
-      vertx.setTimer(20, t -> req.connection().close());
-    });
+    origin.on(
+        "/cut/",
+        req -> {
+          var resp =
+              req.response()
+                  .putHeader("Cache-Control", "max-age=60")
+                  .putHeader("Content-Length", "100000");
+          resp.write(Buffer.buffer(new byte[1000]));
+          vertx.setTimer(20, t -> req.connection().close());
+        });
     Future<Response> cut = viewer.send(HttpMethod.GET, "/cut/x", null, null);
-    assertTrue(cut.toCompletionStage().toCompletableFuture().handle((r, e) -> e != null || r.body().length() < 100000)
-        .join());
+    assertTrue(
+        cut.toCompletionStage()
+            .toCompletableFuture()
+            .handle((r, e) -> e != null || r.body().length() < 100000)
+            .join());
     origin.on("/cut/", req -> req.response().putHeader("Cache-Control", "max-age=60").end("whole"));
 
     Response after = viewer.get("/cut/x");
@@ -273,11 +355,14 @@ class TieredCachingTest {
     viewer.get("/cached/m");
     viewer.get("/cached/m");
     var edgeHits = tiers.registry.get("strata.cache.hits").tag("role", "edge").counter().count();
-    var regionalMisses = tiers.registry.get("strata.cache.misses").tag("role", "regional").counter().count();
+    var regionalMisses =
+        tiers.registry.get("strata.cache.misses").tag("role", "regional").counter().count();
     assertEquals(1.0, edgeHits);
     assertEquals(1.0, regionalMisses);
     String scrape = tiers.registry.scrape();
-    assertTrue(scrape.contains("strata_requests_total{node=\"edge-0\",role=\"edge\",status=\"2xx\"} 2.0"), scrape);
+    assertTrue(
+        scrape.contains("strata_requests_total{node=\"edge-0\",role=\"edge\",status=\"2xx\"} 2.0"),
+        scrape);
     assertTrue(scrape.contains("strata_cache_size_bytes{node=\"edge-0\",role=\"edge\"}"));
     assertTrue(scrape.contains("strata_upstream_latency_seconds_bucket"));
   }

@@ -31,17 +31,37 @@ final class Tiers implements AutoCloseable {
     Router router = new Router(ConfigLoader.parse(config(originUrl), "test.yaml"));
     List<URI> regionalUrls = new ArrayList<>();
     for (int i = 0; i < regionalCount; i++) {
-      CacheNode node = Sync.await(RegionalNode.start(vertx, "regional-" + i, new ListenOptions("127.0.0.1", 0, 2),
-          64L << 20, MAX_OBJECT_BYTES, router, registry, clock));
+      CacheNode node =
+          Sync.await(
+              RegionalNode.start(
+                  vertx,
+                  "regional-" + i,
+                  new ListenOptions("127.0.0.1", 0, 2),
+                  64L << 20,
+                  MAX_OBJECT_BYTES,
+                  router,
+                  registry,
+                  clock));
       regionals.add(node);
       regionalUrls.add(URI.create("http://127.0.0.1:" + node.port()));
     }
-    edge = Sync.await(EdgeNode.start(vertx, "edge-0", new ListenOptions("127.0.0.1", 0, 2), 32L << 20,
-        MAX_OBJECT_BYTES, regionalUrls, router, registry, clock));
+    edge =
+        Sync.await(
+            EdgeNode.start(
+                vertx,
+                "edge-0",
+                new ListenOptions("127.0.0.1", 0, 2),
+                32L << 20,
+                MAX_OBJECT_BYTES,
+                regionalUrls,
+                router,
+                registry,
+                clock));
   }
 
   static String config(String originUrl) {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "distributions:",
         "  - id: site",
         "    aliases: [127.0.0.1, localhost]",

@@ -15,7 +15,9 @@ public final class ConsistentHashRing {
   private final long[] points;
   private final int[] owners;
 
-  /** @param memberNames stable names (e.g. base URLs); a member's position depends only on its name */
+  /**
+   * @param memberNames stable names (e.g. base URLs); a member's position depends only on its name
+   */
   public ConsistentHashRing(List<String> memberNames) {
     if (memberNames.isEmpty()) {
       throw new IllegalArgumentException("memberNames: [] (expected: at least one member)");

@@ -16,7 +16,10 @@ import io.vertx.core.http.PoolOptions;
 import java.net.URI;
 import java.util.List;
 
-/** Starts the viewer-facing tier: a cache node whose upstream is the regional tier (or the origin, without one). */
+/**
+ * Starts the viewer-facing tier: a cache node whose upstream is the regional tier (or the origin,
+ * without one).
+ */
 public final class EdgeNode {
   /** How long a regional node that refused a connection is left alone before it is tried again. */
   public static final long REGIONAL_DOWN_MILLIS = 5_000;
@@ -26,16 +29,40 @@ public final class EdgeNode {
   /**
    * @param regionalNodes base URLs of the regional nodes; empty to go to the origins directly
    */
-  public static Future<CacheNode> start(Vertx vertx, String nodeId, ListenOptions listen, long byteBudget,
-      long maxObjectBytes, List<URI> regionalNodes, Router router, MeterRegistry registry, Clock clock) {
-    HttpClient client = vertx.httpClientBuilder()
-        .with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setKeepAliveTimeout(30))
-        .with(new PoolOptions().setHttp1MaxSize(256))
-        .build();
+  public static Future<CacheNode> start(
+      Vertx vertx,
+      String nodeId,
+      ListenOptions listen,
+      long byteBudget,
+      long maxObjectBytes,
+      List<URI> regionalNodes,
+      Router router,
+      MeterRegistry registry,
+      Clock clock) {
+    HttpClient client =
+        vertx
+            .httpClientBuilder()
+            .with(
+                new HttpClientOptions()
+                    .setKeepAlive(true)
+                    .setTcpNoDelay(true)
+                    .setKeepAliveTimeout(30))
+            .with(new PoolOptions().setHttp1MaxSize(256))
+            .build();
     Upstream origin = new OriginUpstream(client);
-    Upstream upstream = regionalNodes.isEmpty() ? origin
-        : new RegionalUpstream(client, regionalNodes, origin, clock, REGIONAL_DOWN_MILLIS, 1_000);
-    return CacheNode.start(vertx, new TierSettings("edge", nodeId, maxObjectBytes), listen, byteBudget, router,
-        upstream, registry, clock);
+    Upstream upstream =
+        regionalNodes.isEmpty()
+            ? origin
+            : new RegionalUpstream(
+                client, regionalNodes, origin, clock, REGIONAL_DOWN_MILLIS, 1_000);
+    return CacheNode.start(
+        vertx,
+        new TierSettings("edge", nodeId, maxObjectBytes),
+        listen,
+        byteBudget,
+        router,
+        upstream,
+        registry,
+        clock);
   }
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class RegionalUpstream implements Upstream {
   private static final System.Logger LOG = System.getLogger(RegionalUpstream.class.getName());
+
   /** How long the regional tier may take beyond the origin's own read timeout. */
   private static final int READ_TIMEOUT_MARGIN_MS = 5_000;
 
@@ -34,7 +35,12 @@ public final class RegionalUpstream implements Upstream {
   private final long downMillis;
   private final int connectTimeoutMs;
 
-  public RegionalUpstream(HttpClient client, List<URI> nodes, Upstream direct, Clock clock, long downMillis,
+  public RegionalUpstream(
+      HttpClient client,
+      List<URI> nodes,
+      Upstream direct,
+      Clock clock,
+      long downMillis,
       int connectTimeoutMs) {
     this.client = client;
     this.nodes = List.copyOf(nodes);
@@ -51,23 +57,26 @@ public final class RegionalUpstream implements Upstream {
     return attempt(request, ring.preference(request.affinity()), 0, false);
   }
 
-  private Future<HttpClientResponse> attempt(UpstreamRequest request, int[] order, int from, boolean retried) {
+  private Future<HttpClientResponse> attempt(
+      UpstreamRequest request, int[] order, int from, boolean retried) {
     int index = nextLive(order, from);
     if (index < 0) {
       return direct.send(request);
     }
     int node = order[index];
-    return sendTo(node, request).recover(err -> {
-      UpstreamFailure failure = UpstreamFailure.of(err);
-      if (failure.beforeRequestSent()) {
-        markDown(node, err);
-        return attempt(request, order, index + 1, retried);
-      }
-      if (request.retryable() && !retried) {
-        return attempt(request, order, index + 1, true);
-      }
-      return Future.failedFuture(err);
-    });
+    return sendTo(node, request)
+        .recover(
+            err -> {
+              UpstreamFailure failure = UpstreamFailure.of(err);
+              if (failure.beforeRequestSent()) {
+                markDown(node, err);
+                return attempt(request, order, index + 1, retried);
+              }
+              if (request.retryable() && !retried) {
+                return attempt(request, order, index + 1, true);
+              }
+              return Future.failedFuture(err);
+            });
   }
 
   /** The first position at or after {@code from} whose node is not marked down; -1 when none. */
@@ -84,24 +93,32 @@ public final class RegionalUpstream implements Upstream {
   private void markDown(int node, Throwable err) {
     long until = clock.millis() + downMillis;
     if (downUntil.getAndSet(node, until) <= clock.millis()) {
-      LOG.log(System.Logger.Level.WARNING, "regional node {0} unreachable ({1}); skipping it for {2} ms",
-          nodes.get(node), String.valueOf(err.getMessage()), downMillis);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "regional node {0} unreachable ({1}); skipping it for {2} ms",
+          nodes.get(node),
+          String.valueOf(err.getMessage()),
+          downMillis);
     }
   }
 
   private Future<HttpClientResponse> sendTo(int node, UpstreamRequest request) {
     URI target = nodes.get(node);
-    int port = target.getPort() > 0 ? target.getPort() : ("https".equals(target.getScheme()) ? 443 : 80);
-    RequestOptions options = new RequestOptions()
-        .setMethod(request.method())
-        .setServer(SocketAddress.inetSocketAddress(port, target.getHost()))
-        .setSsl("https".equals(target.getScheme()))
-        .setURI(request.pathAndQuery())
-        .setConnectTimeout(connectTimeoutMs)
-        .setIdleTimeout(request.route().origin().readTimeoutMs() + READ_TIMEOUT_MARGIN_MS)
-        .setHeaders(request.headers())
-        // The regional node routes by the viewer's host, exactly as the edge did.
-        .putHeader("Host", request.viewerHost());
-    return client.request(options).compose(req -> request.body() == null ? req.send() : req.send(request.body()));
+    int port =
+        target.getPort() > 0 ? target.getPort() : ("https".equals(target.getScheme()) ? 443 : 80);
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(request.method())
+            .setServer(SocketAddress.inetSocketAddress(port, target.getHost()))
+            .setSsl("https".equals(target.getScheme()))
+            .setURI(request.pathAndQuery())
+            .setConnectTimeout(connectTimeoutMs)
+            .setIdleTimeout(request.route().origin().readTimeoutMs() + READ_TIMEOUT_MARGIN_MS)
+            .setHeaders(request.headers())
+            // The regional node routes by the viewer's host, exactly as the edge did.
+            .putHeader("Host", request.viewerHost());
+    return client
+        .request(options)
+        .compose(req -> request.body() == null ? req.send() : req.send(request.body()));
   }
 }

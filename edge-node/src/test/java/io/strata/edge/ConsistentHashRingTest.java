@@ -8,7 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConsistentHashRingTest {
-  private static final List<String> THREE = List.of("http://10.0.0.1:8081", "http://10.0.0.2:8081", "http://10.0.0.3:8081");
+  private static final List<String> THREE =
+      List.of("http://10.0.0.1:8081", "http://10.0.0.2:8081", "http://10.0.0.3:8081");
 
   @Test
   void preferenceNamesEveryMemberOnceOwnerFirst() {

@@ -13,20 +13,40 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 
 /**
- * Starts the mid tier: a cache node, usually with a larger byte budget than an edge, whose upstream is
- * the origin of each request's behavior. Edges shard keys across regional nodes, so each node fills an
- * object once for every edge.
+ * Starts the mid tier: a cache node, usually with a larger byte budget than an edge, whose upstream
+ * is the origin of each request's behavior. Edges shard keys across regional nodes, so each node
+ * fills an object once for every edge.
  */
 public final class RegionalNode {
   private RegionalNode() {}
 
-  public static Future<CacheNode> start(Vertx vertx, String nodeId, ListenOptions listen, long byteBudget,
-      long maxObjectBytes, Router router, MeterRegistry registry, Clock clock) {
-    var client = vertx.httpClientBuilder()
-        .with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setKeepAliveTimeout(5))
-        .with(new PoolOptions().setHttp1MaxSize(256))
-        .build();
-    return CacheNode.start(vertx, new TierSettings("regional", nodeId, maxObjectBytes), listen, byteBudget, router,
-        new OriginUpstream(client), registry, clock);
+  public static Future<CacheNode> start(
+      Vertx vertx,
+      String nodeId,
+      ListenOptions listen,
+      long byteBudget,
+      long maxObjectBytes,
+      Router router,
+      MeterRegistry registry,
+      Clock clock) {
+    var client =
+        vertx
+            .httpClientBuilder()
+            .with(
+                new HttpClientOptions()
+                    .setKeepAlive(true)
+                    .setTcpNoDelay(true)
+                    .setKeepAliveTimeout(5))
+            .with(new PoolOptions().setHttp1MaxSize(256))
+            .build();
+    return CacheNode.start(
+        vertx,
+        new TierSettings("regional", nodeId, maxObjectBytes),
+        listen,
+        byteBudget,
+        router,
+        new OriginUpstream(client),
+        registry,
+        clock);
   }
 }

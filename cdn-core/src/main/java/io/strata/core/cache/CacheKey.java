@@ -15,7 +15,10 @@ public record CacheKey(String distributionId, String host, String path) {
     java.util.Objects.requireNonNull(path, "path");
   }
 
-  /** The key for a request routed to {@code route}, with its {@code Host} (or authority) and path (no query). */
+  /**
+   * The key for a request routed to {@code route}, with its {@code Host} (or authority) and path
+   * (no query).
+   */
   public static CacheKey of(Route route, String host, String path) {
     String normalized = Router.normalizeHost(host);
     return new CacheKey(route.distribution().id(), normalized == null ? "" : normalized, path);

@@ -24,34 +24,40 @@ public final class CacheStore {
     }
     this.clock = clock;
     this.byteBudget = byteBudget;
-    this.cache = Caffeine.newBuilder()
-        .maximumWeight(byteBudget)
-        .weigher((CacheKey k, CachedObject v) -> v.weight())
-        .expireAfter(new Expiry<CacheKey, CachedObject>() {
-          @Override
-          public long expireAfterCreate(CacheKey key, CachedObject value, long currentTime) {
-            return value.remainingFreshMillis(clock.millis()) * 1_000_000L;
-          }
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumWeight(byteBudget)
+            .weigher((CacheKey k, CachedObject v) -> v.weight())
+            .expireAfter(
+                new Expiry<CacheKey, CachedObject>() {
+                  @Override
+                  public long expireAfterCreate(
+                      CacheKey key, CachedObject value, long currentTime) {
+                    return value.remainingFreshMillis(clock.millis()) * 1_000_000L;
+                  }
 
-          @Override
-          public long expireAfterUpdate(CacheKey key, CachedObject value, long currentTime, long currentDuration) {
-            return expireAfterCreate(key, value, currentTime);
-          }
+                  @Override
+                  public long expireAfterUpdate(
+                      CacheKey key, CachedObject value, long currentTime, long currentDuration) {
+                    return expireAfterCreate(key, value, currentTime);
+                  }
 
-          @Override
-          public long expireAfterRead(CacheKey key, CachedObject value, long currentTime, long currentDuration) {
-            return currentDuration;
-          }
-        })
-        .ticker(clock.ticker())
-        // Maintenance runs on the calling thread: it is O(1) amortised and avoids a thread hop.
-        .executor(Runnable::run)
-        .removalListener((CacheKey k, CachedObject v, RemovalCause cause) -> {
-          if (cause == RemovalCause.SIZE) {
-            evictions.incrementAndGet();
-          }
-        })
-        .build();
+                  @Override
+                  public long expireAfterRead(
+                      CacheKey key, CachedObject value, long currentTime, long currentDuration) {
+                    return currentDuration;
+                  }
+                })
+            .ticker(clock.ticker())
+            // Maintenance runs on the calling thread: it is O(1) amortised and avoids a thread hop.
+            .executor(Runnable::run)
+            .removalListener(
+                (CacheKey k, CachedObject v, RemovalCause cause) -> {
+                  if (cause == RemovalCause.SIZE) {
+                    evictions.incrementAndGet();
+                  }
+                })
+            .build();
   }
 
   /** The fresh entry for {@code key}, or null. A stale entry is never returned. */

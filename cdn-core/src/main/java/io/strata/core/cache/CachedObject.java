@@ -4,14 +4,17 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * One stored response: status, end-to-end headers, the whole body and the times needed for the
- * RFC 9111 §4.2.3 age calculation. Immutable; safe to share between event loops.
+ * One stored response: status, end-to-end headers, the whole body and the times needed for the RFC
+ * 9111 §4.2.3 age calculation. Immutable; safe to share between event loops.
  *
- * <p>{@code headers} excludes hop-by-hop headers and those each tier writes for itself
- * ({@code Age}, {@code X-Cache}, {@code X-Strata-Request-Id}); {@code Via} holds the tiers behind this one.
+ * <p>{@code headers} excludes hop-by-hop headers and those each tier writes for itself ({@code
+ * Age}, {@code X-Cache}, {@code X-Strata-Request-Id}); {@code Via} holds the tiers behind this one.
  */
 public final class CachedObject {
-  /** A fixed estimate of what an entry costs beyond its body and header bytes (object headers, map node). */
+  /**
+   * A fixed estimate of what an entry costs beyond its body and header bytes (object headers, map
+   * node).
+   */
   static final int ENTRY_OVERHEAD_BYTES = 160;
 
   private final int status;
@@ -22,8 +25,13 @@ public final class CachedObject {
   private final long lifetimeMillis;
   private final int weight;
 
-  public CachedObject(int status, MultiMap headers, Buffer body, long responseTimeMillis,
-      long correctedInitialAgeMillis, long lifetimeSeconds) {
+  public CachedObject(
+      int status,
+      MultiMap headers,
+      Buffer body,
+      long responseTimeMillis,
+      long correctedInitialAgeMillis,
+      long lifetimeSeconds) {
     this.status = status;
     this.headers = headers;
     this.body = body;
@@ -34,7 +42,8 @@ public final class CachedObject {
     for (var e : headers) {
       headerBytes += e.getKey().length() + e.getValue().length() + 32;
     }
-    this.weight = (int) Math.min(Integer.MAX_VALUE, body.length() + headerBytes + ENTRY_OVERHEAD_BYTES);
+    this.weight =
+        (int) Math.min(Integer.MAX_VALUE, body.length() + headerBytes + ENTRY_OVERHEAD_BYTES);
   }
 
   public int status() {
@@ -80,8 +89,8 @@ public final class CachedObject {
    * @param ageHeaderSeconds the upstream {@code Age} value, or -1 when absent or invalid
    * @param dateMillis the upstream {@code Date} value, or -1 when absent or invalid
    */
-  public static long correctedInitialAgeMillis(long requestTimeMillis, long responseTimeMillis,
-      long ageHeaderSeconds, long dateMillis) {
+  public static long correctedInitialAgeMillis(
+      long requestTimeMillis, long responseTimeMillis, long ageHeaderSeconds, long dateMillis) {
     long apparentAge = dateMillis < 0 ? 0 : Math.max(0, responseTimeMillis - dateMillis);
     long responseDelay = Math.max(0, responseTimeMillis - requestTimeMillis);
     long correctedAgeValue = Math.max(0, ageHeaderSeconds) * 1000L + responseDelay;

@@ -124,7 +124,8 @@ public final class Fill {
     synchronized (this) {
       this.head = head;
       this.upstream = upstream;
-      keepAll = head.storable() && (head.contentLength() < 0 || head.contentLength() <= maxObjectBytes);
+      keepAll =
+          head.storable() && (head.contentLength() < 0 || head.contentLength() <= maxObjectBytes);
       detachNow = !keepAll && markDetached();
       abort = !keepAll && readers.isEmpty();
     }
@@ -324,7 +325,11 @@ public final class Fill {
   /** The body ended before the declared {@code Content-Length}, or ran past it. */
   public static final class IncompleteBodyException extends RuntimeException {
     public IncompleteBodyException(long declared, long received) {
-      super("body of " + received + " bytes does not match Content-Length " + declared, null, false, false);
+      super(
+          "body of " + received + " bytes does not match Content-Length " + declared,
+          null,
+          false,
+          false);
     }
   }
 }

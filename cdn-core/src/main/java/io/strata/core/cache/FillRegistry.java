@@ -10,7 +10,10 @@ import java.util.function.Function;
 public final class FillRegistry {
   private final ConcurrentHashMap<CacheKey, Fill> fills = new ConcurrentHashMap<>();
 
-  /** The result of {@link #joinOrStart}: the fill, and whether the caller must start its upstream request. */
+  /**
+   * The result of {@link #joinOrStart}: the fill, and whether the caller must start its upstream
+   * request.
+   */
   public record Joined(Fill fill, boolean started) {}
 
   /**
@@ -20,10 +23,13 @@ public final class FillRegistry {
   public Joined joinOrStart(CacheKey key, Fill.Reader reader, Function<Fill.Detach, Fill> create) {
     while (true) {
       boolean[] created = {false};
-      Fill fill = fills.computeIfAbsent(key, k -> {
-        created[0] = true;
-        return create.apply(f -> fills.remove(k, f));
-      });
+      Fill fill =
+          fills.computeIfAbsent(
+              key,
+              k -> {
+                created[0] = true;
+                return create.apply(f -> fills.remove(k, f));
+              });
       if (fill.join(reader)) {
         return new Joined(fill, created[0]);
       }

@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.strata.core.routing.PathPattern;
 
 /**
- * A cache behaviour: the requests whose path matches {@code pathPattern} go to {@code origin} and are cached by
- * {@code cachePolicy}.
+ * A cache behaviour: the requests whose path matches {@code pathPattern} go to {@code origin} and
+ * are cached by {@code cachePolicy}.
  *
  * @param pathPattern the path pattern; {@code *} for a distribution's default behaviour
  * @param origin the id of an origin of the same distribution
@@ -14,26 +14,26 @@ import io.strata.core.routing.PathPattern;
  */
 public record Behavior(PathPattern pathPattern, String origin, CachePolicy cachePolicy) {
 
-    /**
-     * Validates the fields and defaults a missing cache policy.
-     *
-     * @throws InvalidValueException if {@code origin} is not a valid id
-     */
-    public Behavior {
-        requireNonNull(pathPattern, "pathPattern");
-        Syntax.checkId("origin", origin);
-        if (cachePolicy == null) {
-            cachePolicy = CachePolicy.DEFAULT;
-        }
+  /**
+   * Validates the fields and defaults a missing cache policy.
+   *
+   * @throws InvalidValueException if {@code origin} is not a valid id
+   */
+  public Behavior {
+    requireNonNull(pathPattern, "pathPattern");
+    Syntax.checkId("origin", origin);
+    if (cachePolicy == null) {
+      cachePolicy = CachePolicy.DEFAULT;
     }
+  }
 
-    /**
-     * Creates a behaviour with {@link CachePolicy#DEFAULT}.
-     *
-     * @param pathPattern the path pattern
-     * @param origin the id of an origin of the same distribution
-     */
-    public Behavior(PathPattern pathPattern, String origin) {
-        this(pathPattern, origin, CachePolicy.DEFAULT);
-    }
+  /**
+   * Creates a behaviour with {@link CachePolicy#DEFAULT}.
+   *
+   * @param pathPattern the path pattern
+   * @param origin the id of an origin of the same distribution
+   */
+  public Behavior(PathPattern pathPattern, String origin) {
+    this(pathPattern, origin, CachePolicy.DEFAULT);
+  }
 }

@@ -15,222 +15,276 @@ import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
- * Turns a {@link YamlNode} tree into a {@link StrataConfig}, rejecting unknown and missing fields and values of the
- * wrong type. Range and cross-field rules live in the records; their {@link InvalidValueException}s are turned into
- * {@link ConfigException}s that point at the offending field.
+ * Turns a {@link YamlNode} tree into a {@link StrataConfig}, rejecting unknown and missing fields
+ * and values of the wrong type. Range and cross-field rules live in the records; their {@link
+ * InvalidValueException}s are turned into {@link ConfigException}s that point at the offending
+ * field.
  */
 final class ConfigBinder {
 
-    private static final List<String> ROOT_FIELDS = List.of("distributions");
-    private static final List<String> DISTRIBUTION_FIELDS =
-            List.of("id", "aliases", "origins", "defaultBehavior", "behaviors");
-    private static final List<String> ORIGIN_FIELDS = List.of("id", "url", "connectTimeoutMs", "readTimeoutMs");
-    private static final List<String> BEHAVIOR_FIELDS = List.of("pathPattern", "origin", "cachePolicy");
-    private static final List<String> CACHE_POLICY_FIELDS = List.of("minTtl", "defaultTtl", "maxTtl");
+  private static final List<String> ROOT_FIELDS = List.of("distributions");
+  private static final List<String> DISTRIBUTION_FIELDS =
+      List.of("id", "aliases", "origins", "defaultBehavior", "behaviors");
+  private static final List<String> ORIGIN_FIELDS =
+      List.of("id", "url", "connectTimeoutMs", "readTimeoutMs");
+  private static final List<String> BEHAVIOR_FIELDS =
+      List.of("pathPattern", "origin", "cachePolicy");
+  private static final List<String> CACHE_POLICY_FIELDS = List.of("minTtl", "defaultTtl", "maxTtl");
 
-    private static final BigInteger INT_MIN = BigInteger.valueOf(Integer.MIN_VALUE);
-    private static final BigInteger INT_MAX = BigInteger.valueOf(Integer.MAX_VALUE);
-    private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
-    private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
+  private static final BigInteger INT_MIN = BigInteger.valueOf(Integer.MIN_VALUE);
+  private static final BigInteger INT_MAX = BigInteger.valueOf(Integer.MAX_VALUE);
+  private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
+  private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
-    private final String source;
+  private final String source;
 
-    ConfigBinder(String source) {
-        this.source = source;
+  ConfigBinder(String source) {
+    this.source = source;
+  }
+
+  StrataConfig bind(YamlNode root) {
+    Position start = root.position();
+    Mapping mapping = mapping(root, start, "", ROOT_FIELDS, ROOT_FIELDS);
+    Entry entry = mapping.entries().get("distributions");
+    Sequence sequence = sequence(entry, "distributions");
+    List<Distribution> distributions = new ArrayList<>();
+    for (int i = 0; i < sequence.items().size(); i++) {
+      YamlNode item = sequence.items().get(i);
+      distributions.add(distribution(item, index("distributions", i)));
     }
+    return construct(root, start, "", () -> new StrataConfig(distributions));
+  }
 
-    StrataConfig bind(YamlNode root) {
-        Position start = root.position();
-        Mapping mapping = mapping(root, start, "", ROOT_FIELDS, ROOT_FIELDS);
-        Entry entry = mapping.entries().get("distributions");
-        Sequence sequence = sequence(entry, "distributions");
-        List<Distribution> distributions = new ArrayList<>();
-        for (int i = 0; i < sequence.items().size(); i++) {
-            YamlNode item = sequence.items().get(i);
-            distributions.add(distribution(item, index("distributions", i)));
-        }
-        return construct(root, start, "", () -> new StrataConfig(distributions));
+  private Distribution distribution(YamlNode node, String path) {
+    Mapping mapping =
+        mapping(
+            node,
+            node.position(),
+            path,
+            DISTRIBUTION_FIELDS,
+            List.of("id", "aliases", "origins", "defaultBehavior"));
+    String id = string(mapping.entries().get("id"), path);
+    List<String> aliases = new ArrayList<>();
+    Sequence aliasList = sequence(mapping.entries().get("aliases"), field(path, "aliases"));
+    for (int i = 0; i < aliasList.items().size(); i++) {
+      YamlNode item = aliasList.items().get(i);
+      aliases.add(scalarText(item, item.position(), index(field(path, "aliases"), i)));
     }
+    List<Origin> origins = new ArrayList<>();
+    Sequence originList = sequence(mapping.entries().get("origins"), field(path, "origins"));
+    for (int i = 0; i < originList.items().size(); i++) {
+      YamlNode item = originList.items().get(i);
+      origins.add(origin(item, index(field(path, "origins"), i)));
+    }
+    Entry defaultEntry = mapping.entries().get("defaultBehavior");
+    Behavior defaultBehavior =
+        behavior(
+            defaultEntry.value(), defaultEntry.keyPosition(), field(path, "defaultBehavior"), true);
+    List<Behavior> behaviors = new ArrayList<>();
+    Entry behaviorsEntry = mapping.entries().get("behaviors");
+    if (behaviorsEntry != null) {
+      Sequence behaviorList = sequence(behaviorsEntry, field(path, "behaviors"));
+      for (int i = 0; i < behaviorList.items().size(); i++) {
+        YamlNode item = behaviorList.items().get(i);
+        behaviors.add(behavior(item, item.position(), index(field(path, "behaviors"), i), false));
+      }
+    }
+    return construct(
+        node,
+        node.position(),
+        path,
+        () -> new Distribution(id, aliases, origins, defaultBehavior, behaviors));
+  }
 
-    private Distribution distribution(YamlNode node, String path) {
-        Mapping mapping = mapping(node, node.position(), path, DISTRIBUTION_FIELDS,
-                List.of("id", "aliases", "origins", "defaultBehavior"));
-        String id = string(mapping.entries().get("id"), path);
-        List<String> aliases = new ArrayList<>();
-        Sequence aliasList = sequence(mapping.entries().get("aliases"), field(path, "aliases"));
-        for (int i = 0; i < aliasList.items().size(); i++) {
-            YamlNode item = aliasList.items().get(i);
-            aliases.add(scalarText(item, item.position(), index(field(path, "aliases"), i)));
-        }
-        List<Origin> origins = new ArrayList<>();
-        Sequence originList = sequence(mapping.entries().get("origins"), field(path, "origins"));
-        for (int i = 0; i < originList.items().size(); i++) {
-            YamlNode item = originList.items().get(i);
-            origins.add(origin(item, index(field(path, "origins"), i)));
-        }
-        Entry defaultEntry = mapping.entries().get("defaultBehavior");
-        Behavior defaultBehavior = behavior(defaultEntry.value(), defaultEntry.keyPosition(),
-                field(path, "defaultBehavior"), true);
-        List<Behavior> behaviors = new ArrayList<>();
-        Entry behaviorsEntry = mapping.entries().get("behaviors");
-        if (behaviorsEntry != null) {
-            Sequence behaviorList = sequence(behaviorsEntry, field(path, "behaviors"));
-            for (int i = 0; i < behaviorList.items().size(); i++) {
-                YamlNode item = behaviorList.items().get(i);
-                behaviors.add(behavior(item, item.position(), index(field(path, "behaviors"), i), false));
-            }
-        }
-        return construct(node, node.position(), path,
-                () -> new Distribution(id, aliases, origins, defaultBehavior, behaviors));
+  private Origin origin(YamlNode node, String path) {
+    Mapping mapping = mapping(node, node.position(), path, ORIGIN_FIELDS, List.of("id", "url"));
+    String id = string(mapping.entries().get("id"), path);
+    Entry urlEntry = mapping.entries().get("url");
+    String urlText = string(urlEntry, path);
+    URI url;
+    try {
+      url = new URI(urlText);
+    } catch (URISyntaxException e) {
+      throw error(
+          urlEntry.keyPosition(),
+          field(path, "url")
+              + ": "
+              + Syntax.quote(urlText)
+              + " (expected: an absolute http or https URL; "
+              + e.getReason()
+              + " at index "
+              + e.getIndex()
+              + ")");
     }
+    int connectTimeoutMs =
+        intValue(
+            mapping.entries().get("connectTimeoutMs"), path, Origin.DEFAULT_CONNECT_TIMEOUT_MS);
+    int readTimeoutMs =
+        intValue(mapping.entries().get("readTimeoutMs"), path, Origin.DEFAULT_READ_TIMEOUT_MS);
+    return construct(
+        node, node.position(), path, () -> new Origin(id, url, connectTimeoutMs, readTimeoutMs));
+  }
 
-    private Origin origin(YamlNode node, String path) {
-        Mapping mapping = mapping(node, node.position(), path, ORIGIN_FIELDS, List.of("id", "url"));
-        String id = string(mapping.entries().get("id"), path);
-        Entry urlEntry = mapping.entries().get("url");
-        String urlText = string(urlEntry, path);
-        URI url;
-        try {
-            url = new URI(urlText);
-        } catch (URISyntaxException e) {
-            throw error(urlEntry.keyPosition(), field(path, "url") + ": " + Syntax.quote(urlText)
-                    + " (expected: an absolute http or https URL; " + e.getReason() + " at index " + e.getIndex()
-                    + ")");
-        }
-        int connectTimeoutMs = intValue(mapping.entries().get("connectTimeoutMs"), path,
-                Origin.DEFAULT_CONNECT_TIMEOUT_MS);
-        int readTimeoutMs = intValue(mapping.entries().get("readTimeoutMs"), path, Origin.DEFAULT_READ_TIMEOUT_MS);
-        return construct(node, node.position(), path, () -> new Origin(id, url, connectTimeoutMs, readTimeoutMs));
+  private Behavior behavior(YamlNode node, Position at, String path, boolean isDefault) {
+    Mapping mapping =
+        mapping(
+            node,
+            at,
+            path,
+            BEHAVIOR_FIELDS,
+            isDefault ? List.of("origin") : List.of("pathPattern", "origin"));
+    Entry patternEntry = mapping.entries().get("pathPattern");
+    PathPattern pattern = PathPattern.parse("*");
+    if (patternEntry != null) {
+      String text = string(patternEntry, path);
+      try {
+        pattern = PathPattern.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw error(patternEntry.keyPosition(), field(path, "pathPattern") + ": " + e.getMessage());
+      }
     }
+    String origin = string(mapping.entries().get("origin"), path);
+    Entry policyEntry = mapping.entries().get("cachePolicy");
+    CachePolicy policy =
+        policyEntry == null
+            ? CachePolicy.DEFAULT
+            : cachePolicy(
+                policyEntry.value(), policyEntry.keyPosition(), field(path, "cachePolicy"));
+    PathPattern finalPattern = pattern;
+    return construct(node, at, path, () -> new Behavior(finalPattern, origin, policy));
+  }
 
-    private Behavior behavior(YamlNode node, Position at, String path, boolean isDefault) {
-        Mapping mapping = mapping(node, at, path, BEHAVIOR_FIELDS,
-                isDefault ? List.of("origin") : List.of("pathPattern", "origin"));
-        Entry patternEntry = mapping.entries().get("pathPattern");
-        PathPattern pattern = PathPattern.parse("*");
-        if (patternEntry != null) {
-            String text = string(patternEntry, path);
-            try {
-                pattern = PathPattern.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw error(patternEntry.keyPosition(), field(path, "pathPattern") + ": " + e.getMessage());
-            }
-        }
-        String origin = string(mapping.entries().get("origin"), path);
-        Entry policyEntry = mapping.entries().get("cachePolicy");
-        CachePolicy policy = policyEntry == null ? CachePolicy.DEFAULT
-                : cachePolicy(policyEntry.value(), policyEntry.keyPosition(), field(path, "cachePolicy"));
-        PathPattern finalPattern = pattern;
-        return construct(node, at, path, () -> new Behavior(finalPattern, origin, policy));
-    }
+  private CachePolicy cachePolicy(YamlNode node, Position at, String path) {
+    Mapping mapping = mapping(node, at, path, CACHE_POLICY_FIELDS, List.of());
+    OptionalLong min = longValue(mapping.entries().get("minTtl"), path);
+    OptionalLong def = longValue(mapping.entries().get("defaultTtl"), path);
+    OptionalLong max = longValue(mapping.entries().get("maxTtl"), path);
+    return construct(node, at, path, () -> CachePolicy.of(min, def, max));
+  }
 
-    private CachePolicy cachePolicy(YamlNode node, Position at, String path) {
-        Mapping mapping = mapping(node, at, path, CACHE_POLICY_FIELDS, List.of());
-        OptionalLong min = longValue(mapping.entries().get("minTtl"), path);
-        OptionalLong def = longValue(mapping.entries().get("defaultTtl"), path);
-        OptionalLong max = longValue(mapping.entries().get("maxTtl"), path);
-        return construct(node, at, path, () -> CachePolicy.of(min, def, max));
+  /**
+   * Runs a record constructor, turning its {@link InvalidValueException} into a positioned error.
+   */
+  private <T> T construct(YamlNode node, Position at, String path, Supplier<T> constructor) {
+    try {
+      return constructor.get();
+    } catch (InvalidValueException e) {
+      throw error(YamlNode.locate(node, at, e.field()), join(path, e.field()) + ": " + e.problem());
     }
+  }
 
-    /** Runs a record constructor, turning its {@link InvalidValueException} into a positioned error. */
-    private <T> T construct(YamlNode node, Position at, String path, Supplier<T> constructor) {
-        try {
-            return constructor.get();
-        } catch (InvalidValueException e) {
-            throw error(YamlNode.locate(node, at, e.field()), join(path, e.field()) + ": " + e.problem());
-        }
+  private Mapping mapping(
+      YamlNode node, Position at, String path, List<String> known, List<String> required) {
+    if (!(node instanceof Mapping mapping)) {
+      throw error(
+          at,
+          prefix(path)
+              + node.describe()
+              + " (expected: a mapping with fields "
+              + String.join(", ", known)
+              + ")");
     }
+    for (Entry entry : mapping.entries().values()) {
+      if (!known.contains(entry.key())) {
+        throw error(
+            entry.keyPosition(),
+            "unknown field '"
+                + entry.key()
+                + "' in "
+                + describePath(path)
+                + " (known: "
+                + String.join(", ", known)
+                + ")");
+      }
+    }
+    for (String name : required) {
+      if (!mapping.entries().containsKey(name)) {
+        throw error(
+            mapping.position(), "missing required field '" + name + "' in " + describePath(path));
+      }
+    }
+    return mapping;
+  }
 
-    private Mapping mapping(YamlNode node, Position at, String path, List<String> known, List<String> required) {
-        if (!(node instanceof Mapping mapping)) {
-            throw error(at, prefix(path) + node.describe() + " (expected: a mapping with fields "
-                    + String.join(", ", known) + ")");
-        }
-        for (Entry entry : mapping.entries().values()) {
-            if (!known.contains(entry.key())) {
-                throw error(entry.keyPosition(), "unknown field '" + entry.key() + "' in " + describePath(path)
-                        + " (known: " + String.join(", ", known) + ")");
-            }
-        }
-        for (String name : required) {
-            if (!mapping.entries().containsKey(name)) {
-                throw error(mapping.position(), "missing required field '" + name + "' in " + describePath(path));
-            }
-        }
-        return mapping;
+  private Sequence sequence(Entry entry, String path) {
+    if (!(entry.value() instanceof Sequence sequence)) {
+      throw error(
+          entry.keyPosition(), path + ": " + entry.value().describe() + " (expected: a list)");
     }
+    return sequence;
+  }
 
-    private Sequence sequence(Entry entry, String path) {
-        if (!(entry.value() instanceof Sequence sequence)) {
-            throw error(entry.keyPosition(), path + ": " + entry.value().describe() + " (expected: a list)");
-        }
-        return sequence;
-    }
+  private String string(Entry entry, String parentPath) {
+    return scalarText(entry.value(), entry.keyPosition(), field(parentPath, entry.key()));
+  }
 
-    private String string(Entry entry, String parentPath) {
-        return scalarText(entry.value(), entry.keyPosition(), field(parentPath, entry.key()));
+  private String scalarText(YamlNode node, Position at, String path) {
+    if (!(node instanceof Scalar scalar) || scalar.kind() == Scalar.Kind.NULL) {
+      throw error(at, path + ": " + node.describe() + " (expected: a string)");
     }
+    return scalar.text();
+  }
 
-    private String scalarText(YamlNode node, Position at, String path) {
-        if (!(node instanceof Scalar scalar) || scalar.kind() == Scalar.Kind.NULL) {
-            throw error(at, path + ": " + node.describe() + " (expected: a string)");
-        }
-        return scalar.text();
+  private int intValue(Entry entry, String parentPath, int defaultValue) {
+    if (entry == null) {
+      return defaultValue;
     }
+    return integer(entry, parentPath, INT_MIN, INT_MAX, "a 32-bit integer").intValue();
+  }
 
-    private int intValue(Entry entry, String parentPath, int defaultValue) {
-        if (entry == null) {
-            return defaultValue;
-        }
-        return integer(entry, parentPath, INT_MIN, INT_MAX, "a 32-bit integer").intValue();
+  private OptionalLong longValue(Entry entry, String parentPath) {
+    if (entry == null) {
+      return OptionalLong.empty();
     }
+    return OptionalLong.of(
+        integer(entry, parentPath, LONG_MIN, LONG_MAX, "a 64-bit integer").longValue());
+  }
 
-    private OptionalLong longValue(Entry entry, String parentPath) {
-        if (entry == null) {
-            return OptionalLong.empty();
-        }
-        return OptionalLong.of(integer(entry, parentPath, LONG_MIN, LONG_MAX, "a 64-bit integer").longValue());
+  private BigInteger integer(
+      Entry entry, String parentPath, BigInteger min, BigInteger max, String expected) {
+    String path = field(parentPath, entry.key());
+    if (!(entry.value() instanceof Scalar scalar) || scalar.kind() != Scalar.Kind.INTEGER) {
+      throw error(
+          entry.keyPosition(), path + ": " + entry.value().describe() + " (expected: an integer)");
     }
+    BigInteger value = scalar.integer();
+    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      throw error(entry.keyPosition(), path + ": " + value + " (expected: " + expected + ")");
+    }
+    return value;
+  }
 
-    private BigInteger integer(Entry entry, String parentPath, BigInteger min, BigInteger max, String expected) {
-        String path = field(parentPath, entry.key());
-        if (!(entry.value() instanceof Scalar scalar) || scalar.kind() != Scalar.Kind.INTEGER) {
-            throw error(entry.keyPosition(), path + ": " + entry.value().describe() + " (expected: an integer)");
-        }
-        BigInteger value = scalar.integer();
-        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw error(entry.keyPosition(), path + ": " + value + " (expected: " + expected + ")");
-        }
-        return value;
-    }
+  private ConfigException error(Position position, String message) {
+    return new ConfigException(
+        source + ":" + position.line() + ":" + position.column() + ": " + message);
+  }
 
-    private ConfigException error(Position position, String message) {
-        return new ConfigException(source + ":" + position.line() + ":" + position.column() + ": " + message);
-    }
+  /**
+   * Appends a field name to a path: {@code distributions[0]} + {@code id} → {@code
+   * distributions[0].id}.
+   */
+  static String field(String path, String name) {
+    return path.isEmpty() ? name : path + "." + name;
+  }
 
-    /** Appends a field name to a path: {@code distributions[0]} + {@code id} → {@code distributions[0].id}. */
-    static String field(String path, String name) {
-        return path.isEmpty() ? name : path + "." + name;
-    }
+  /** Appends a list index to a path: {@code origins} + 1 → {@code origins[1]}. */
+  static String index(String path, int index) {
+    return path + "[" + index + "]";
+  }
 
-    /** Appends a list index to a path: {@code origins} + 1 → {@code origins[1]}. */
-    static String index(String path, int index) {
-        return path + "[" + index + "]";
-    }
+  /** Names a path in a sentence: the top level has an empty path. */
+  static String describePath(String path) {
+    return path.isEmpty() ? "the top level" : path;
+  }
 
-    /** Names a path in a sentence: the top level has an empty path. */
-    static String describePath(String path) {
-        return path.isEmpty() ? "the top level" : path;
+  private static String join(String path, String relative) {
+    if (relative.isEmpty()) {
+      return path;
     }
+    return path.isEmpty() || relative.startsWith("[") ? path + relative : path + "." + relative;
+  }
 
-    private static String join(String path, String relative) {
-        if (relative.isEmpty()) {
-            return path;
-        }
-        return path.isEmpty() || relative.startsWith("[") ? path + relative : path + "." + relative;
-    }
-
-    private static String prefix(String path) {
-        return path.isEmpty() ? "" : path + ": ";
-    }
+  private static String prefix(String path) {
+    return path.isEmpty() ? "" : path + ": ";
+  }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
  * Loads a {@link StrataConfig} from YAML (JSON is valid YAML too).
  *
  * <p>The document has this shape; fields marked optional take the documented defaults:
+ *
  * <pre>{@code
  * distributions:
  *   - id: site
@@ -29,45 +30,45 @@ import java.nio.file.Path;
  *         cachePolicy: { minTtl: 0, defaultTtl: 0, maxTtl: 0 }
  * }</pre>
  *
- * <p>Anything unexpected is rejected with a {@link ConfigException} that names the source, line, column and field
- * path: unknown or duplicate fields, missing required fields, values of the wrong type or out of range, and broken
- * references ({@code site.yaml:12:9: distributions[0].origins[0].connectTimeoutMs: -5 (expected: 1..60000)}). YAML
- * aliases and multi-document files are not supported. This class is stateless and thread-safe.
+ * <p>Anything unexpected is rejected with a {@link ConfigException} that names the source, line,
+ * column and field path: unknown or duplicate fields, missing required fields, values of the wrong
+ * type or out of range, and broken references ({@code site.yaml:12:9:
+ * distributions[0].origins[0].connectTimeoutMs: -5 (expected: 1..60000)}). YAML aliases and
+ * multi-document files are not supported. This class is stateless and thread-safe.
  */
 public final class ConfigLoader {
 
-    private ConfigLoader() {
-    }
+  private ConfigLoader() {}
 
-    /**
-     * Reads and validates a configuration file (UTF-8).
-     *
-     * @param file the file; its path as given is used as the source name in error messages
-     * @return the configuration
-     * @throws ConfigException if the file cannot be read or is invalid
-     */
-    public static StrataConfig load(Path file) {
-        requireNonNull(file, "file");
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e, e);
-        }
-        return parse(text, file.toString());
+  /**
+   * Reads and validates a configuration file (UTF-8).
+   *
+   * @param file the file; its path as given is used as the source name in error messages
+   * @return the configuration
+   * @throws ConfigException if the file cannot be read or is invalid
+   */
+  public static StrataConfig load(Path file) {
+    requireNonNull(file, "file");
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e, e);
     }
+    return parse(text, file.toString());
+  }
 
-    /**
-     * Parses and validates a configuration.
-     *
-     * @param text the YAML or JSON text
-     * @param sourceName the name to use in error messages, such as a file name
-     * @return the configuration
-     * @throws ConfigException if the text is invalid
-     */
-    public static StrataConfig parse(String text, String sourceName) {
-        requireNonNull(text, "text");
-        requireNonNull(sourceName, "sourceName");
-        return new ConfigBinder(sourceName).bind(YamlReader.read(text, sourceName));
-    }
+  /**
+   * Parses and validates a configuration.
+   *
+   * @param text the YAML or JSON text
+   * @param sourceName the name to use in error messages, such as a file name
+   * @return the configuration
+   * @throws ConfigException if the text is invalid
+   */
+  public static StrataConfig parse(String text, String sourceName) {
+    requireNonNull(text, "text");
+    requireNonNull(sourceName, "sourceName");
+    return new ConfigBinder(sourceName).bind(YamlReader.read(text, sourceName));
+  }
 }

@@ -6,9 +6,17 @@ import java.util.Set;
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection and are never forwarded. */
 public final class Hop {
-  private static final Set<String> HOP_BY_HOP = Set.of(
-      "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
-      "te", "trailer", "transfer-encoding", "upgrade");
+  private static final Set<String> HOP_BY_HOP =
+      Set.of(
+          "connection",
+          "keep-alive",
+          "proxy-connection",
+          "proxy-authenticate",
+          "proxy-authorization",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "upgrade");
 
   private Hop() {}
 
@@ -18,10 +26,11 @@ public final class Hop {
   }
 
   /**
-   * Copies {@code from} into {@code to} without the hop-by-hop headers, those named in
-   * {@code Connection}, and any header for which {@code skip} returns true.
+   * Copies {@code from} into {@code to} without the hop-by-hop headers, those named in {@code
+   * Connection}, and any header for which {@code skip} returns true.
    */
-  public static void copyEndToEnd(MultiMap from, MultiMap to, java.util.function.Predicate<String> skip) {
+  public static void copyEndToEnd(
+      MultiMap from, MultiMap to, java.util.function.Predicate<String> skip) {
     String connection = from.get("connection");
     for (var e : from) {
       String name = e.getKey();

@@ -26,57 +26,91 @@ public final class NodeMetrics {
   private final Counter bytesOut;
   private final Timer upstreamLatency;
 
-  public NodeMetrics(MeterRegistry registry, String role, String nodeId, CacheStore store, FillRegistry fills) {
+  public NodeMetrics(
+      MeterRegistry registry, String role, String nodeId, CacheStore store, FillRegistry fills) {
     Tags tags = Tags.of("role", role, "node", nodeId);
     for (int c = 1; c <= 5; c++) {
-      responsesByClass[c] = Counter.builder("strata.requests")
-          .description("Responses sent to clients, by status class")
-          .tags(tags).tag("status", c + "xx").register(registry);
+      responsesByClass[c] =
+          Counter.builder("strata.requests")
+              .description("Responses sent to clients, by status class")
+              .tags(tags)
+              .tag("status", c + "xx")
+              .register(registry);
     }
-    responsesByClass[0] = Counter.builder("strata.requests")
-        .description("Responses sent to clients, by status class")
-        .tags(tags).tag("status", "aborted").register(registry);
-    hits = Counter.builder("strata.cache.hits").description("Requests answered from the store")
-        .tags(tags).register(registry);
-    misses = Counter.builder("strata.cache.misses").description("Requests that started an upstream fill")
-        .tags(tags).register(registry);
-    collapsed = Counter.builder("strata.cache.collapsed")
-        .description("Requests that joined a fill already in flight instead of going upstream")
-        .tags(tags).register(registry);
-    passes = Counter.builder("strata.cache.passes")
-        .description("Requests passed upstream uncached (unsafe method or caching disabled)")
-        .tags(tags).register(registry);
-    errors = Counter.builder("strata.upstream.errors").description("Upstream requests that failed")
-        .tags(tags).register(registry);
-    bytesIn = Counter.builder("strata.bytes.in").baseUnit("bytes")
-        .description("Body bytes received from upstream").tags(tags).register(registry);
-    bytesOut = Counter.builder("strata.bytes.out").baseUnit("bytes")
-        .description("Bytes sent to clients").tags(tags).register(registry);
-    upstreamLatency = Timer.builder("strata.upstream.latency")
-        .description("Time from sending an upstream request to receiving its response headers")
-        .tags(tags).publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+    hits =
+        Counter.builder("strata.cache.hits")
+            .description("Requests answered from the store")
+            .tags(tags)
+            .register(registry);
+    misses =
+        Counter.builder("strata.cache.misses")
+            .description("Requests that started an upstream fill")
+            .tags(tags)
+            .register(registry);
+    collapsed =
+        Counter.builder("strata.cache.collapsed")
+            .description("Requests that joined a fill already in flight instead of going upstream")
+            .tags(tags)
+            .register(registry);
+    passes =
+        Counter.builder("strata.cache.passes")
+            .description("Requests passed upstream uncached (unsafe method or caching disabled)")
+            .tags(tags)
+            .register(registry);
+    errors =
+        Counter.builder("strata.upstream.errors")
+            .description("Upstream requests that failed")
+            .tags(tags)
+            .register(registry);
+    bytesIn =
+        Counter.builder("strata.bytes.in")
+            .baseUnit("bytes")
+            .description("Body bytes received from upstream")
+            .tags(tags)
+            .register(registry);
+    bytesOut =
+        Counter.builder("strata.bytes.out")
+            .baseUnit("bytes")
+            .description("Bytes sent to clients")
+            .tags(tags)
+            .register(registry);
+    upstreamLatency =
+        Timer.builder("strata.upstream.latency")
+            .description("Time from sending an upstream request to receiving its response headers")
+            .tags(tags)
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(60))
+            .register(registry);
+    Gauge.builder("strata.cache.size", store, CacheStore::weightedSize)
+        .baseUnit("bytes")
+        .description("Bytes held in the store")
+        .tags(tags)
         .register(registry);
-    Gauge.builder("strata.cache.size", store, CacheStore::weightedSize).baseUnit("bytes")
-        .description("Bytes held in the store").tags(tags).register(registry);
-    Gauge.builder("strata.cache.budget", store, CacheStore::byteBudget).baseUnit("bytes")
-        .description("Configured byte budget of the store").tags(tags).register(registry);
+    Gauge.builder("strata.cache.budget", store, CacheStore::byteBudget)
+        .baseUnit("bytes")
+        .description("Configured byte budget of the store")
+        .tags(tags)
+        .register(registry);
     Gauge.builder("strata.cache.entries", store, CacheStore::entryCount)
-        .description("Objects held in the store").tags(tags).register(registry);
+        .description("Objects held in the store")
+        .tags(tags)
+        .register(registry);
     Gauge.builder("strata.fills.inflight", fills, FillRegistry::inFlight)
-        .description("Joinable upstream fills in flight").tags(tags).register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder("strata.cache.evictions", store, CacheStore::evictionCount)
-        .description("Objects evicted to stay within the byte budget").tags(tags).register(registry);
+        .description("Joinable upstream fills in flight")
+        .tags(tags)
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "strata.cache.evictions", store, CacheStore::evictionCount)
+        .description("Objects evicted to stay within the byte budget")
+        .tags(tags)
+        .register(registry);
   }
 
   public void response(int status, long bytesWritten) {
     int c = status / 100;
-    responsesByClass[c >= 1 && c <= 5 ? c : 0].increment();
-    bytesOut.increment(bytesWritten);
-  }
-
-  public void aborted(long bytesWritten) {
-    responsesByClass[0].increment();
+    // Vert.x only sends statuses 100..599, so c is 1..5.
+    responsesByClass[Math.max(1, Math.min(5, c))].increment();
     bytesOut.increment(bytesWritten);
   }
 

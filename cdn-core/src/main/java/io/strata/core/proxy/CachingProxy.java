@@ -17,13 +17,13 @@ import io.vertx.core.net.HostAndPort;
 import java.util.function.Supplier;
 
 /**
- * The request path of a cache tier, the same at the edge and at the regional cache:
- * request id → loop check → route by host and path → cache lookup → collapsed fill from the next
- * tier → store → respond. Unsafe methods and behaviors with caching disabled pass through.
+ * The request path of a cache tier, the same at the edge and at the regional cache: request id →
+ * loop check → route by host and path → cache lookup → collapsed fill from the next tier → store →
+ * respond. Unsafe methods and behaviors with caching disabled pass through.
  *
- * <p>Runs on Vert.x event loops and never blocks. The router is read once per request from
- * {@code routes}, so a configuration swap applies to the next request and in-flight ones finish
- * on the snapshot they started with.
+ * <p>Runs on Vert.x event loops and never blocks. The router is read once per request from {@code
+ * routes}, so a configuration swap applies to the next request and in-flight ones finish on the
+ * snapshot they started with.
  */
 public final class CachingProxy implements Handler<HttpServerRequest> {
   private static final System.Logger LOG = System.getLogger(CachingProxy.class.getName());
@@ -38,8 +38,14 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
   private final FillStarter fillStarter;
   private final PassThrough passThrough;
 
-  public CachingProxy(TierSettings tier, Supplier<Router> routes, CacheStore store, FillRegistry fills,
-      Upstream upstream, NodeMetrics metrics, Clock clock) {
+  public CachingProxy(
+      TierSettings tier,
+      Supplier<Router> routes,
+      CacheStore store,
+      FillRegistry fills,
+      Upstream upstream,
+      NodeMetrics metrics,
+      Clock clock) {
     this.tier = tier;
     this.routes = routes;
     this.store = store;
@@ -61,26 +67,33 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
 
     String via = request.getHeader(StrataHeaders.VIA);
     if (via != null && via.contains(viaToken)) {
-      LOG.log(System.Logger.Level.WARNING, "{0} {1}: forwarding loop, Via: {2}", tier.role(), id, via);
-      ErrorResponses.send(response, 508, "Loop Detected", "The request has already passed this node.");
+      LOG.log(
+          System.Logger.Level.WARNING, "{0} {1}: forwarding loop, Via: {2}", tier.role(), id, via);
+      ErrorResponses.send(
+          response, 508, "Loop Detected", "The request has already passed this node.");
       return;
     }
     String path = request.path();
     if (path == null || path.isEmpty() || path.charAt(0) != '/') {
-      ErrorResponses.send(response, 400, "Bad Request", "The request target must be an absolute path.");
+      ErrorResponses.send(
+          response, 400, "Bad Request", "The request target must be an absolute path.");
       return;
     }
     HostAndPort authority = request.authority();
     String host = authority == null ? null : authority.host();
     Route route = host == null ? null : routes.get().route(host, path);
     if (route == null) {
-      ErrorResponses.send(response, 421, "Misdirected Request",
+      ErrorResponses.send(
+          response,
+          421,
+          "Misdirected Request",
           "No distribution is configured for this host name.");
       return;
     }
     HttpMethod method = request.method();
-    boolean cacheable = (method == HttpMethod.GET || method == HttpMethod.HEAD)
-        && !route.behavior().cachePolicy().cachingDisabled();
+    boolean cacheable =
+        (method == HttpMethod.GET || method == HttpMethod.HEAD)
+            && !route.behavior().cachePolicy().cachingDisabled();
     if (cacheable) {
       serveCacheable(request, route, authority.toString(), CacheKey.of(route, host, path), id);
     } else {
@@ -89,7 +102,8 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
     }
   }
 
-  private void serveCacheable(HttpServerRequest request, Route route, String viewerHost, CacheKey key, String id) {
+  private void serveCacheable(
+      HttpServerRequest request, Route route, String viewerHost, CacheKey key, String id) {
     CachedObject hit = store.getFresh(key);
     if (hit != null) {
       metrics.hit();
@@ -97,8 +111,9 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
       return;
     }
     FillReader reader = new FillReader(request, clock, viaToken);
-    FillRegistry.Joined joined = fills.joinOrStart(key, reader,
-        detach -> new io.strata.core.cache.Fill(tier.maxObjectBytes(), detach));
+    FillRegistry.Joined joined =
+        fills.joinOrStart(
+            key, reader, detach -> new io.strata.core.cache.Fill(tier.maxObjectBytes(), detach));
     if (joined.started()) {
       metrics.miss();
       reader.attach(joined.fill(), StrataHeaders.MISS);
@@ -115,7 +130,8 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
     response.setStatusCode(hit.status());
     response.headers().addAll(hit.headers());
     String upstreamVia = hit.headers().get(StrataHeaders.VIA);
-    response.headers()
+    response
+        .headers()
         .set(StrataHeaders.VIA, upstreamVia == null ? viaToken : upstreamVia + ", " + viaToken)
         .set(StrataHeaders.AGE, Long.toString(hit.ageSeconds(clock.millis())))
         .set(StrataHeaders.X_CACHE, StrataHeaders.xCache(hit.status(), StrataHeaders.HIT));

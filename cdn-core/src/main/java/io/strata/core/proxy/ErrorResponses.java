@@ -14,9 +14,20 @@ public final class ErrorResponses {
       response.reset();
       return;
     }
-    String body = "<!DOCTYPE html><html><head><title>" + status + " " + title + "</title></head><body><h1>"
-        + status + " " + title + "</h1><p>" + detail + "</p><hr><p>strata</p></body></html>\n";
-    response.setStatusCode(status)
+    String body =
+        "<!DOCTYPE html><html><head><title>"
+            + status
+            + " "
+            + title
+            + "</title></head><body><h1>"
+            + status
+            + " "
+            + title
+            + "</h1><p>"
+            + detail
+            + "</p><hr><p>strata</p></body></html>\n";
+    response
+        .setStatusCode(status)
         .putHeader("Content-Type", "text/html; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
         .putHeader(StrataHeaders.X_CACHE, StrataHeaders.ERROR)

@@ -49,10 +49,11 @@ final class FillReader implements Fill.Reader {
   @Override
   public void wake() {
     if (wakePending.compareAndSet(false, true)) {
-      context.runOnContext(v -> {
-        wakePending.set(false);
-        pump();
-      });
+      context.runOnContext(
+          v -> {
+            wakePending.set(false);
+            pump();
+          });
     }
   }
 
@@ -66,7 +67,10 @@ final class FillReader implements Fill.Reader {
       if (error != null) {
         finish();
         UpstreamFailure failure = UpstreamFailure.of(error);
-        ErrorResponses.send(response, failure.status(), failure.status() == 504 ? "Gateway Timeout" : "Bad Gateway",
+        ErrorResponses.send(
+            response,
+            failure.status(),
+            failure.status() == 504 ? "Gateway Timeout" : "Bad Gateway",
             "The origin could not be reached or did not answer in time.");
         return;
       }
@@ -90,7 +94,8 @@ final class FillReader implements Fill.Reader {
         response.end();
         return;
       } else if (read.error() != null) {
-        // Headers are gone already: cutting the connection is the only honest way to say "truncated".
+        // Headers are gone already: cutting the connection is the only honest way to say
+        // "truncated".
         finish();
         response.reset();
         return;
@@ -105,7 +110,8 @@ final class FillReader implements Fill.Reader {
     response.setStatusCode(head.status());
     response.headers().addAll(head.headers());
     String upstreamVia = head.headers().get(StrataHeaders.VIA);
-    response.headers()
+    response
+        .headers()
         .set(StrataHeaders.VIA, upstreamVia == null ? viaToken : upstreamVia + ", " + viaToken)
         .set(StrataHeaders.AGE, Long.toString(head.ageSeconds(clock.millis())))
         .set(StrataHeaders.X_CACHE, StrataHeaders.xCache(head.status(), xCache));

@@ -29,9 +29,14 @@ final class ForwardedHeaders {
   /** For a pass-through request: every end-to-end header of the viewer's, less {@code Host}. */
   MultiMap forPassThrough(HttpServerRequest request, String requestId) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    Hop.copyEndToEnd(request.headers(), headers, name -> name.equalsIgnoreCase("host")
-        || name.equalsIgnoreCase(StrataHeaders.VIA) || name.equalsIgnoreCase(StrataHeaders.X_FORWARDED_FOR)
-        || name.equalsIgnoreCase(StrataHeaders.REQUEST_ID));
+    Hop.copyEndToEnd(
+        request.headers(),
+        headers,
+        name ->
+            name.equalsIgnoreCase("host")
+                || name.equalsIgnoreCase(StrataHeaders.VIA)
+                || name.equalsIgnoreCase(StrataHeaders.X_FORWARDED_FOR)
+                || name.equalsIgnoreCase(StrataHeaders.REQUEST_ID));
     addCommon(headers, request, requestId);
     return headers;
   }

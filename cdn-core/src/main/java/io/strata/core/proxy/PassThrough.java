@@ -37,37 +37,70 @@ final class PassThrough {
       request.pause();
     }
     long sentAtNanos = System.nanoTime();
-    UpstreamRequest upstreamRequest = new UpstreamRequest(route, request.method(), viewerHost, request.uri(),
-        forwarded.forPassThrough(request, id), hasBody ? request : null,
-        route.distribution().id() + '\n' + request.path());
+    UpstreamRequest upstreamRequest =
+        new UpstreamRequest(
+            route,
+            request.method(),
+            viewerHost,
+            request.uri(),
+            forwarded.forPassThrough(request, id),
+            hasBody ? request : null,
+            route.distribution().id() + '\n' + request.path());
     HttpServerResponse response = request.response();
-    upstream.send(upstreamRequest).onComplete(ar -> {
-      if (ar.failed()) {
-        metrics.upstreamError();
-        UpstreamFailure failure = UpstreamFailure.of(ar.cause());
-        LOG.log(System.Logger.Level.WARNING, "{0}: upstream failed for {1} {2}: {3} ({4})", id, request.method(),
-            request.path(), failure.tag(), String.valueOf(ar.cause().getMessage()));
-        ErrorResponses.send(response, failure.status(), failure.status() == 504 ? "Gateway Timeout" : "Bad Gateway",
-            "The origin could not be reached or did not answer in time.");
-        return;
-      }
-      metrics.upstreamLatency(System.nanoTime() - sentAtNanos);
-      HttpClientResponse upstreamResponse = ar.result();
-      response.setStatusCode(upstreamResponse.statusCode());
-      Hop.copyEndToEnd(upstreamResponse.headers(), response.headers(),
-          name -> name.equalsIgnoreCase(StrataHeaders.X_CACHE) || name.equalsIgnoreCase(StrataHeaders.REQUEST_ID));
-      String upstreamVia = upstreamResponse.getHeader(StrataHeaders.VIA);
-      response.headers()
-          .set(StrataHeaders.VIA, upstreamVia == null ? viaToken : upstreamVia + ", " + viaToken)
-          .set(StrataHeaders.X_CACHE, StrataHeaders.xCache(upstreamResponse.statusCode(), StrataHeaders.MISS));
-      if (!response.headers().contains("Content-Length") && request.method() != HttpMethod.HEAD) {
-        response.setChunked(true);
-      }
-      upstreamResponse.pipe().endOnFailure(false).to(response).onFailure(err -> {
-        metrics.upstreamError();
-        response.reset();
-      });
-    });
+    upstream
+        .send(upstreamRequest)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                metrics.upstreamError();
+                UpstreamFailure failure = UpstreamFailure.of(ar.cause());
+                LOG.log(
+                    System.Logger.Level.WARNING,
+                    "{0}: upstream failed for {1} {2}: {3} ({4})",
+                    id,
+                    request.method(),
+                    request.path(),
+                    failure.tag(),
+                    String.valueOf(ar.cause().getMessage()));
+                ErrorResponses.send(
+                    response,
+                    failure.status(),
+                    failure.status() == 504 ? "Gateway Timeout" : "Bad Gateway",
+                    "The origin could not be reached or did not answer in time.");
+                return;
+              }
+              metrics.upstreamLatency(System.nanoTime() - sentAtNanos);
+              HttpClientResponse upstreamResponse = ar.result();
+              response.setStatusCode(upstreamResponse.statusCode());
+              Hop.copyEndToEnd(
+                  upstreamResponse.headers(),
+                  response.headers(),
+                  name ->
+                      name.equalsIgnoreCase(StrataHeaders.X_CACHE)
+                          || name.equalsIgnoreCase(StrataHeaders.REQUEST_ID));
+              String upstreamVia = upstreamResponse.getHeader(StrataHeaders.VIA);
+              response
+                  .headers()
+                  .set(
+                      StrataHeaders.VIA,
+                      upstreamVia == null ? viaToken : upstreamVia + ", " + viaToken)
+                  .set(
+                      StrataHeaders.X_CACHE,
+                      StrataHeaders.xCache(upstreamResponse.statusCode(), StrataHeaders.MISS));
+              if (!response.headers().contains("Content-Length")
+                  && request.method() != HttpMethod.HEAD) {
+                response.setChunked(true);
+              }
+              upstreamResponse
+                  .pipe()
+                  .endOnFailure(false)
+                  .to(response)
+                  .onFailure(
+                      err -> {
+                        metrics.upstreamError();
+                        response.reset();
+                      });
+            });
   }
 
   private static boolean hasBody(HttpServerRequest request) {

@@ -22,6 +22,8 @@ public final class StrataHeaders {
 
   /** True for headers a tier sets for itself and must not copy from upstream or store. */
   public static boolean isPerTier(String name) {
-    return name.equalsIgnoreCase(X_CACHE) || name.equalsIgnoreCase(REQUEST_ID) || name.equalsIgnoreCase(AGE);
+    return name.equalsIgnoreCase(X_CACHE)
+        || name.equalsIgnoreCase(REQUEST_ID)
+        || name.equalsIgnoreCase(AGE);
   }
 }

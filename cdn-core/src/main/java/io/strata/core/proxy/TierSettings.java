@@ -13,7 +13,8 @@ public record TierSettings(String role, String nodeId, long maxObjectBytes) {
       throw new IllegalArgumentException("role: '" + role + "' (expected: edge or regional)");
     }
     if (nodeId == null || !nodeId.matches("[A-Za-z0-9._-]{1,64}")) {
-      throw new IllegalArgumentException("nodeId: '" + nodeId + "' (expected: 1-64 of A-Z a-z 0-9 . _ -)");
+      throw new IllegalArgumentException(
+          "nodeId: '" + nodeId + "' (expected: 1-64 of A-Z a-z 0-9 . _ -)");
     }
     if (maxObjectBytes <= 0) {
       throw new IllegalArgumentException("maxObjectBytes: " + maxObjectBytes + " (expected: > 0)");

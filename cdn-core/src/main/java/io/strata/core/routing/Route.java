@@ -7,9 +7,9 @@ import io.strata.core.config.Distribution;
 import io.strata.core.config.Origin;
 
 /**
- * The outcome of behaviour matching for one request: the distribution that owns the host, the cache behaviour whose
- * path pattern matched (or the default behaviour) and the origin that behaviour points at. Later stages read it and
- * never match again.
+ * The outcome of behaviour matching for one request: the distribution that owns the host, the cache
+ * behaviour whose path pattern matched (or the default behaviour) and the origin that behaviour
+ * points at. Later stages read it and never match again.
  *
  * @param distribution the distribution whose aliases contain the request host
  * @param behavior the first matching behaviour, or the distribution's default behaviour
@@ -17,18 +17,22 @@ import io.strata.core.config.Origin;
  */
 public record Route(Distribution distribution, Behavior behavior, Origin origin) {
 
-    /**
-     * Checks that the three parts are present and consistent.
-     *
-     * @throws IllegalArgumentException if {@code origin} is not the origin {@code behavior} names
-     */
-    public Route {
-        requireNonNull(distribution, "distribution");
-        requireNonNull(behavior, "behavior");
-        requireNonNull(origin, "origin");
-        if (!behavior.origin().equals(origin.id())) {
-            throw new IllegalArgumentException("origin: '" + origin.id() + "' (expected: '" + behavior.origin()
-                    + "', the origin of the behavior)");
-        }
+  /**
+   * Checks that the three parts are present and consistent.
+   *
+   * @throws IllegalArgumentException if {@code origin} is not the origin {@code behavior} names
+   */
+  public Route {
+    requireNonNull(distribution, "distribution");
+    requireNonNull(behavior, "behavior");
+    requireNonNull(origin, "origin");
+    if (!behavior.origin().equals(origin.id())) {
+      throw new IllegalArgumentException(
+          "origin: '"
+              + origin.id()
+              + "' (expected: '"
+              + behavior.origin()
+              + "', the origin of the behavior)");
     }
+  }
 }

@@ -13,130 +13,139 @@ import java.util.Map;
 /**
  * Maps a request's {@code Host} header and path to a {@link Route}, once per request.
  *
- * <p>The host selects the distribution: it is compared with the distributions' aliases case-insensitively, with any
- * port removed ({@code Example.COM:8080} → {@code example.com}, {@code [::1]:8080} → {@code ::1}). The path then
- * selects the behaviour: the distribution's behaviours are tried in list order, the first whose pattern matches wins,
- * and the default behaviour ({@code *}) is used when none does.
+ * <p>The host selects the distribution: it is compared with the distributions' aliases
+ * case-insensitively, with any port removed ({@code Example.COM:8080} → {@code example.com}, {@code
+ * [::1]:8080} → {@code ::1}). The path then selects the behaviour: the distribution's behaviours
+ * are tried in list order, the first whose pattern matches wins, and the default behaviour ({@code
+ * *}) is used when none does.
  *
- * <p>All routes are built at construction; {@link #route(String, String)} allocates nothing except, for hosts that
- * carry a port, brackets or upper-case letters, the normalised host string. Instances are immutable and thread-safe;
- * to apply a new configuration, build a new router and swap it in.
+ * <p>All routes are built at construction; {@link #route(String, String)} allocates nothing except,
+ * for hosts that carry a port, brackets or upper-case letters, the normalised host string.
+ * Instances are immutable and thread-safe; to apply a new configuration, build a new router and
+ * swap it in.
  */
 public final class Router {
 
-    private final Map<String, Table> byHost;
+  private final Map<String, Table> byHost;
 
-    /**
-     * Builds the routing tables for a configuration.
-     *
-     * @param config the configuration; its aliases are already unique and in canonical form
-     * @throws IllegalArgumentException if two distributions share an alias (only possible for a configuration whose
-     *     invariants were bypassed; {@link StrataConfig} rejects it)
-     */
-    public Router(StrataConfig config) {
-        requireNonNull(config, "config");
-        Map<String, Table> tables = new HashMap<>();
-        for (Distribution distribution : config.distributions()) {
-            Table table = new Table(distribution);
-            for (String alias : distribution.aliases()) {
-                Table previous = tables.put(alias, table);
-                if (previous != null) {
-                    throw new IllegalArgumentException("alias '" + alias + "' is used by distributions '"
-                            + previous.defaultRoute.distribution().id() + "' and '" + distribution.id() + "'");
-                }
-            }
+  /**
+   * Builds the routing tables for a configuration.
+   *
+   * @param config the configuration; its aliases are already unique and in canonical form
+   * @throws IllegalArgumentException if two distributions share an alias (only possible for a
+   *     configuration whose invariants were bypassed; {@link StrataConfig} rejects it)
+   */
+  public Router(StrataConfig config) {
+    requireNonNull(config, "config");
+    Map<String, Table> tables = new HashMap<>();
+    for (Distribution distribution : config.distributions()) {
+      Table table = new Table(distribution);
+      for (String alias : distribution.aliases()) {
+        Table previous = tables.put(alias, table);
+        if (previous != null) {
+          throw new IllegalArgumentException(
+              "alias '"
+                  + alias
+                  + "' is used by distributions '"
+                  + previous.defaultRoute.distribution().id()
+                  + "' and '"
+                  + distribution.id()
+                  + "'");
         }
-        this.byHost = Map.copyOf(tables);
+      }
+    }
+    this.byHost = Map.copyOf(tables);
+  }
+
+  /**
+   * Finds the route for a request.
+   *
+   * @param hostHeader the {@code Host} header (or {@code :authority}) value; may be {@code null}
+   * @param path the request path without query string, for example {@code /images/a.jpg}
+   * @return the route, or {@code null} when {@code hostHeader} is {@code null}, malformed or not an
+   *     alias of any distribution
+   */
+  public Route route(String hostHeader, String path) {
+    requireNonNull(path, "path");
+    if (hostHeader == null) {
+      return null;
+    }
+    String host = normalizeHost(hostHeader);
+    if (host == null) {
+      return null;
+    }
+    Table table = byHost.get(host);
+    return table == null ? null : table.route(path);
+  }
+
+  /**
+   * Reduces a {@code Host} header value to the form aliases are stored in: lower case, no port,
+   * IPv6 without brackets. Returns the argument itself when it is already in that form.
+   *
+   * @param hostHeader a {@code Host} header value
+   * @return the normalised host, or {@code null} when the value is malformed (empty, or an unclosed
+   *     IPv6 bracket)
+   */
+  public static String normalizeHost(String hostHeader) {
+    int length = hostHeader.length();
+    int start = 0;
+    int end = length;
+    if (length > 0 && hostHeader.charAt(0) == '[') {
+      int close = hostHeader.indexOf(']');
+      if (close < 0 || (close + 1 < length && hostHeader.charAt(close + 1) != ':')) {
+        return null;
+      }
+      start = 1;
+      end = close;
+    } else {
+      int colon = hostHeader.indexOf(':');
+      // A single colon separates the port; more than one is a bare IPv6 address.
+      if (colon >= 0 && hostHeader.indexOf(':', colon + 1) < 0) {
+        end = colon;
+      }
+    }
+    if (start == end) {
+      return null;
+    }
+    boolean upper = false;
+    for (int i = start; i < end; i++) {
+      char c = hostHeader.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        upper = true;
+        break;
+      }
+    }
+    String host = start == 0 && end == length ? hostHeader : hostHeader.substring(start, end);
+    return upper ? host.toLowerCase(Locale.ROOT) : host;
+  }
+
+  /** The precomputed routes of one distribution, in evaluation order. */
+  private static final class Table {
+
+    private final PathPattern[] patterns;
+    private final Route[] routes;
+    private final Route defaultRoute;
+
+    Table(Distribution distribution) {
+      List<Behavior> behaviors = distribution.behaviors();
+      patterns = new PathPattern[behaviors.size()];
+      routes = new Route[behaviors.size()];
+      for (int i = 0; i < routes.length; i++) {
+        Behavior behavior = behaviors.get(i);
+        patterns[i] = behavior.pathPattern();
+        routes[i] = new Route(distribution, behavior, distribution.origin(behavior.origin()));
+      }
+      Behavior fallback = distribution.defaultBehavior();
+      defaultRoute = new Route(distribution, fallback, distribution.origin(fallback.origin()));
     }
 
-    /**
-     * Finds the route for a request.
-     *
-     * @param hostHeader the {@code Host} header (or {@code :authority}) value; may be {@code null}
-     * @param path the request path without query string, for example {@code /images/a.jpg}
-     * @return the route, or {@code null} when {@code hostHeader} is {@code null}, malformed or not an alias of any
-     *     distribution
-     */
-    public Route route(String hostHeader, String path) {
-        requireNonNull(path, "path");
-        if (hostHeader == null) {
-            return null;
+    Route route(String path) {
+      for (int i = 0; i < patterns.length; i++) {
+        if (patterns[i].matches(path)) {
+          return routes[i];
         }
-        String host = normalizeHost(hostHeader);
-        if (host == null) {
-            return null;
-        }
-        Table table = byHost.get(host);
-        return table == null ? null : table.route(path);
+      }
+      return defaultRoute;
     }
-
-    /**
-     * Reduces a {@code Host} header value to the form aliases are stored in: lower case, no port, IPv6 without
-     * brackets. Returns the argument itself when it is already in that form.
-     *
-     * @param hostHeader a {@code Host} header value
-     * @return the normalised host, or {@code null} when the value is malformed (empty, or an unclosed IPv6 bracket)
-     */
-    public static String normalizeHost(String hostHeader) {
-        int length = hostHeader.length();
-        int start = 0;
-        int end = length;
-        if (length > 0 && hostHeader.charAt(0) == '[') {
-            int close = hostHeader.indexOf(']');
-            if (close < 0 || (close + 1 < length && hostHeader.charAt(close + 1) != ':')) {
-                return null;
-            }
-            start = 1;
-            end = close;
-        } else {
-            int colon = hostHeader.indexOf(':');
-            // A single colon separates the port; more than one is a bare IPv6 address.
-            if (colon >= 0 && hostHeader.indexOf(':', colon + 1) < 0) {
-                end = colon;
-            }
-        }
-        if (start == end) {
-            return null;
-        }
-        boolean upper = false;
-        for (int i = start; i < end; i++) {
-            char c = hostHeader.charAt(i);
-            if (c >= 'A' && c <= 'Z') {
-                upper = true;
-                break;
-            }
-        }
-        String host = start == 0 && end == length ? hostHeader : hostHeader.substring(start, end);
-        return upper ? host.toLowerCase(Locale.ROOT) : host;
-    }
-
-    /** The precomputed routes of one distribution, in evaluation order. */
-    private static final class Table {
-
-        private final PathPattern[] patterns;
-        private final Route[] routes;
-        private final Route defaultRoute;
-
-        Table(Distribution distribution) {
-            List<Behavior> behaviors = distribution.behaviors();
-            patterns = new PathPattern[behaviors.size()];
-            routes = new Route[behaviors.size()];
-            for (int i = 0; i < routes.length; i++) {
-                Behavior behavior = behaviors.get(i);
-                patterns[i] = behavior.pathPattern();
-                routes[i] = new Route(distribution, behavior, distribution.origin(behavior.origin()));
-            }
-            Behavior fallback = distribution.defaultBehavior();
-            defaultRoute = new Route(distribution, fallback, distribution.origin(fallback.origin()));
-        }
-
-        Route route(String path) {
-            for (int i = 0; i < patterns.length; i++) {
-                if (patterns[i].matches(path)) {
-                    return routes[i];
-                }
-            }
-            return defaultRoute;
-        }
-    }
+  }
 }

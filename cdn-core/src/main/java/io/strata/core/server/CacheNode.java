@@ -14,8 +14,8 @@ import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A running cache tier: its store, its fills, its metrics and its listener, behind one
- * {@link CachingProxy}. Edge and regional nodes differ only in the {@link Upstream} they are given.
+ * A running cache tier: its store, its fills, its metrics and its listener, behind one {@link
+ * CachingProxy}. Edge and regional nodes differ only in the {@link Upstream} they are given.
  */
 public final class CacheNode {
   private final TierSettings tier;
@@ -23,7 +23,8 @@ public final class CacheNode {
   private final AtomicReference<Router> router;
   private final HttpListener listener;
 
-  private CacheNode(TierSettings tier, CacheStore store, AtomicReference<Router> router, HttpListener listener) {
+  private CacheNode(
+      TierSettings tier, CacheStore store, AtomicReference<Router> router, HttpListener listener) {
     this.tier = tier;
     this.store = store;
     this.router = router;
@@ -34,13 +35,21 @@ public final class CacheNode {
    * Starts listening. {@code byteBudget} bounds the store; the router may be swapped later with
    * {@link #swapRouter}.
    */
-  public static Future<CacheNode> start(Vertx vertx, TierSettings tier, ListenOptions listen, long byteBudget,
-      Router router, Upstream upstream, MeterRegistry registry, Clock clock) {
+  public static Future<CacheNode> start(
+      Vertx vertx,
+      TierSettings tier,
+      ListenOptions listen,
+      long byteBudget,
+      Router router,
+      Upstream upstream,
+      MeterRegistry registry,
+      Clock clock) {
     CacheStore store = new CacheStore(byteBudget, clock);
     FillRegistry fills = new FillRegistry();
     NodeMetrics metrics = new NodeMetrics(registry, tier.role(), tier.nodeId(), store, fills);
     AtomicReference<Router> routes = new AtomicReference<>(router);
-    CachingProxy proxy = new CachingProxy(tier, routes::get, store, fills, upstream, metrics, clock);
+    CachingProxy proxy =
+        new CachingProxy(tier, routes::get, store, fills, upstream, metrics, clock);
     return HttpListener.start(vertx, listen, HttpListener.defaultServerOptions(listen), proxy)
         .map(listener -> new CacheNode(tier, store, routes, listener));
   }

@@ -10,8 +10,9 @@ import io.vertx.core.http.HttpServerRequest;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A handler served on one port by {@link ListenOptions#eventLoops()} server instances, one per event
- * loop, which Vert.x balances connections across. {@link #close()} stops accepting and closes them.
+ * A handler served on one port by {@link ListenOptions#eventLoops()} server instances, one per
+ * event loop, which Vert.x balances connections across. {@link #close()} stops accepting and closes
+ * them.
  */
 public final class HttpListener {
   private static final AtomicInteger RANDOM_PORT_IDS = new AtomicInteger();
@@ -25,7 +26,9 @@ public final class HttpListener {
     this.port = port;
   }
 
-  /** Viewer-facing limits shared by both tiers: request line and header block sizes, idle timeout. */
+  /**
+   * Viewer-facing limits shared by both tiers: request line and header block sizes, idle timeout.
+   */
   public static HttpServerOptions defaultServerOptions(ListenOptions listen) {
     return new HttpServerOptions()
         .setHost(listen.host())
@@ -37,21 +40,30 @@ public final class HttpListener {
         .setReuseAddress(true);
   }
 
-  public static Future<HttpListener> start(Vertx vertx, ListenOptions listen, HttpServerOptions options,
+  public static Future<HttpListener> start(
+      Vertx vertx,
+      ListenOptions listen,
+      HttpServerOptions options,
       Handler<HttpServerRequest> handler) {
-    // Port 0 becomes a negative number unique to this listener: Vert.x binds one random port and shares
+    // Port 0 becomes a negative number unique to this listener: Vert.x binds one random port and
+    // shares
     // it between the server instances that asked for the same negative number, and only those.
     int requested = listen.port() == 0 ? RANDOM_PORT_IDS.decrementAndGet() : listen.port();
     AtomicInteger boundPort = new AtomicInteger(listen.port());
-    return vertx.deployVerticle(() -> new VerticleBase() {
-      @Override
-      public Future<?> start() {
-        return vertx.createHttpServer(new HttpServerOptions(options).setPort(requested))
-            .requestHandler(handler)
-            .listen()
-            .onSuccess(server -> boundPort.set(server.actualPort()));
-      }
-    }, new DeploymentOptions().setInstances(listen.eventLoops()))
+    return vertx
+        .deployVerticle(
+            () ->
+                new VerticleBase() {
+                  @Override
+                  public Future<?> start() {
+                    return vertx
+                        .createHttpServer(new HttpServerOptions(options).setPort(requested))
+                        .requestHandler(handler)
+                        .listen()
+                        .onSuccess(server -> boundPort.set(server.actualPort()));
+                  }
+                },
+            new DeploymentOptions().setInstances(listen.eventLoops()))
         .map(id -> new HttpListener(vertx, id, boundPort.get()));
   }
 

@@ -21,6 +21,7 @@ public record ListenOptions(String host, int port, int eventLoops) {
   }
 
   public static ListenOptions loopback(int port) {
-    return new ListenOptions("127.0.0.1", port, Math.max(1, Runtime.getRuntime().availableProcessors()));
+    return new ListenOptions(
+        "127.0.0.1", port, Math.max(1, Runtime.getRuntime().availableProcessors()));
   }
 }

@@ -1,2 +1,5 @@
-/** Listening: the node's HTTP servers across event loops, and the admin port with metrics and health. */
+/**
+ * Listening: the node's HTTP servers across event loops, and the admin port with metrics and
+ * health.
+ */
 package io.strata.core.server;

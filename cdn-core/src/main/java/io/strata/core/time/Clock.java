@@ -3,9 +3,9 @@ package io.strata.core.time;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 /**
- * Wall-clock time in milliseconds since the epoch. Every freshness and age decision takes
- * its time from a {@code Clock}, so tests advance a manual clock instead of sleeping.
- * Implementations must be thread-safe.
+ * Wall-clock time in milliseconds since the epoch. Every freshness and age decision takes its time
+ * from a {@code Clock}, so tests advance a manual clock instead of sleeping. Implementations must
+ * be thread-safe.
  */
 @FunctionalInterface
 public interface Clock {

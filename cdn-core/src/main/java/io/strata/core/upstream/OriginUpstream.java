@@ -27,16 +27,19 @@ public final class OriginUpstream implements Upstream {
 
   private Future<HttpClientResponse> attempt(UpstreamRequest request) {
     Origin origin = request.route().origin();
-    RequestOptions options = new RequestOptions()
-        .setMethod(request.method())
-        .setServer(SocketAddress.inetSocketAddress(origin.port(), origin.host()))
-        .setHost(origin.host())
-        .setPort(origin.port())
-        .setSsl(origin.tls())
-        .setURI(origin.pathPrefix() + request.pathAndQuery())
-        .setConnectTimeout(origin.connectTimeoutMs())
-        .setIdleTimeout(origin.readTimeoutMs())
-        .setHeaders(request.headers());
-    return client.request(options).compose(req -> request.body() == null ? req.send() : req.send(request.body()));
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(request.method())
+            .setServer(SocketAddress.inetSocketAddress(origin.port(), origin.host()))
+            .setHost(origin.host())
+            .setPort(origin.port())
+            .setSsl(origin.tls())
+            .setURI(origin.pathPrefix() + request.pathAndQuery())
+            .setConnectTimeout(origin.connectTimeoutMs())
+            .setIdleTimeout(origin.readTimeoutMs())
+            .setHeaders(request.headers());
+    return client
+        .request(options)
+        .compose(req -> request.body() == null ? req.send() : req.send(request.body()));
   }
 }

@@ -5,8 +5,8 @@ import io.vertx.core.http.HttpClientResponse;
 
 /**
  * The next tier: the origin, or a regional cache node. Must be called on a Vert.x event-loop
- * context; the response (and its handlers) run on that context. An implementation retries a
- * {@link UpstreamRequest#retryable()} request at most once, and only when no response arrived.
+ * context; the response (and its handlers) run on that context. An implementation retries a {@link
+ * UpstreamRequest#retryable()} request at most once, and only when no response arrived.
  */
 @FunctionalInterface
 public interface Upstream {

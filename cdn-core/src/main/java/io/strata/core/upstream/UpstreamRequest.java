@@ -7,8 +7,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.streams.ReadStream;
 
 /**
- * A request for the next tier, as the viewer addressed it; each {@link Upstream} rewrites the target
- * and {@code Host} for the hop it makes.
+ * A request for the next tier, as the viewer addressed it; each {@link Upstream} rewrites the
+ * target and {@code Host} for the hop it makes.
  *
  * @param viewerHost the viewer's {@code Host} header, forwarded between Strata tiers
  * @param pathAndQuery the path (and query, when forwarded) as received
@@ -16,11 +16,18 @@ import io.vertx.core.streams.ReadStream;
  * @param body the request body to stream, or null for none; a request with a body is never retried
  * @param affinity what picks the regional node (the cache key's hash input)
  */
-public record UpstreamRequest(Route route, HttpMethod method, String viewerHost, String pathAndQuery,
-    MultiMap headers, ReadStream<Buffer> body, String affinity) {
+public record UpstreamRequest(
+    Route route,
+    HttpMethod method,
+    String viewerHost,
+    String pathAndQuery,
+    MultiMap headers,
+    ReadStream<Buffer> body,
+    String affinity) {
 
   /** Safe to send again after a failure that happened before any response arrived. */
   public boolean retryable() {
-    return body == null && (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS);
+    return body == null
+        && (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS);
   }
 }

@@ -89,10 +89,11 @@ class FillTest {
     AtomicReference<String> stored = new AtomicReference<>();
     List<Integer> detachedWhenStored = new ArrayList<>();
 
-    fill.end(body -> {
-      stored.set(body.toString());
-      detachedWhenStored.add(detached.get());
-    });
+    fill.end(
+        body -> {
+          stored.set(body.toString());
+          detachedWhenStored.add(detached.get());
+        });
 
     assertEquals("abcd", stored.get());
     assertEquals(List.of(0), detachedWhenStored);

@@ -25,23 +25,38 @@ public final class TestClient implements AutoCloseable {
 
   private final HttpClient client;
   private final int port;
+  // Requests start on one event-loop context, so each response's handlers are set in the same
+  // task that delivers it (from a plain thread, the body could arrive before body() is called).
+  private final io.vertx.core.Context context;
 
   public TestClient(Vertx vertx, int port) {
-    this.client = vertx.httpClientBuilder()
-        .with(new HttpClientOptions().setKeepAlive(true))
-        .with(new PoolOptions().setHttp1MaxSize(512))
-        .build();
+    this.client =
+        vertx
+            .httpClientBuilder()
+            .with(new HttpClientOptions().setKeepAlive(true))
+            .with(new PoolOptions().setHttp1MaxSize(512))
+            .build();
     this.port = port;
+    this.context = vertx.getOrCreateContext();
   }
 
   public Future<Response> send(HttpMethod method, String uri, MultiMap headers, Buffer body) {
-    RequestOptions options = new RequestOptions().setHost("127.0.0.1").setPort(port).setMethod(method).setURI(uri);
+    RequestOptions options =
+        new RequestOptions().setHost("127.0.0.1").setPort(port).setMethod(method).setURI(uri);
     if (headers != null) {
       options.setHeaders(headers);
     }
-    return client.request(options)
-        .compose(req -> body == null ? req.send() : req.send(body))
-        .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), resp.headers(), b)));
+    io.vertx.core.Promise<Response> result = io.vertx.core.Promise.promise();
+    context.runOnContext(
+        v ->
+            client
+                .request(options)
+                .compose(req -> body == null ? req.send() : req.send(body))
+                .compose(
+                    resp ->
+                        resp.body().map(b -> new Response(resp.statusCode(), resp.headers(), b)))
+                .onComplete(result));
+    return result.future();
   }
 
   public Response get(String uri) {
@@ -50,6 +65,13 @@ public final class TestClient implements AutoCloseable {
 
   public Response request(HttpMethod method, String uri, MultiMap headers, Buffer body) {
     return Sync.await(send(method, uri, headers, body));
+  }
+
+  /** Runs a request chain of the test's own on this client's event-loop context. */
+  public <T> Future<T> onContext(java.util.function.Supplier<Future<T>> chain) {
+    io.vertx.core.Promise<T> result = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> chain.get().onComplete(result));
+    return result.future();
   }
 
   public HttpClient raw() {
