@@ -185,6 +185,23 @@ public final class CacheControl {
     return sMaxAge >= 0 || maxAge >= 0;
   }
 
+  /**
+   * Tells whether any directive this class knows was present, so an RFC 9213 targeted field can be
+   * told apart from an empty or unusable one.
+   */
+  public boolean hasAnyDirective() {
+    return maxAge >= 0
+        || sMaxAge >= 0
+        || staleWhileRevalidate >= 0
+        || staleIfError >= 0
+        || noStore
+        || noCache
+        || isPrivate
+        || isPublic
+        || mustRevalidate
+        || proxyRevalidate;
+  }
+
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("CacheControl[");

@@ -4,27 +4,42 @@ import io.strata.core.routing.Route;
 import io.strata.core.routing.Router;
 
 /**
- * What a stored response is filed under: the distribution, the normalised viewer host and the path.
- * GET and HEAD share a key. Built only by {@link #of}, so lookup, fill and store always agree.
+ * What a stored response is filed under: the distribution, the normalised viewer host, the path,
+ * and — for a response with {@code Vary} — the secondary key of the request's values for the
+ * headers it varies on ({@code ""} for the primary key). GET and HEAD share a key. Built only by
+ * {@link #of} and {@link #withVariant}, so lookup, fill and store always agree.
  */
-public record CacheKey(String distributionId, String host, String path) {
+public record CacheKey(String distributionId, String host, String path, String variant) {
 
   public CacheKey {
     java.util.Objects.requireNonNull(distributionId, "distributionId");
     java.util.Objects.requireNonNull(host, "host");
     java.util.Objects.requireNonNull(path, "path");
+    java.util.Objects.requireNonNull(variant, "variant");
   }
 
   /**
-   * The key for a request routed to {@code route}, with its {@code Host} (or authority) and path
-   * (no query).
+   * The primary key for a request routed to {@code route}, with its {@code Host} (or authority) and
+   * path (no query).
    */
   public static CacheKey of(Route route, String host, String path) {
     String normalized = Router.normalizeHost(host);
-    return new CacheKey(route.distribution().id(), normalized == null ? "" : normalized, path);
+    return new CacheKey(route.distribution().id(), normalized == null ? "" : normalized, path, "");
   }
 
-  /** A stable string form, used to pick a regional node by consistent hashing. */
+  /** The key of one variant of this primary key. */
+  public CacheKey withVariant(String secondaryKey) {
+    return new CacheKey(distributionId, host, path, secondaryKey);
+  }
+
+  /** The primary key this key is a variant of (itself when it is primary). */
+  public CacheKey primary() {
+    return variant.isEmpty() ? this : new CacheKey(distributionId, host, path, "");
+  }
+
+  /**
+   * A stable string form of the primary key, used to pick a regional node by consistent hashing.
+   */
   public String hashInput() {
     return distributionId + '\n' + host + '\n' + path;
   }

@@ -5,46 +5,72 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.strata.core.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A node's in-memory object store: Caffeine, bounded by the sum of entry weights in bytes, entries
- * expiring when they turn stale by the injected {@link Clock}. Thread-safe; every method is
+ * kept while fresh and then for a stale-retention period so they can be revalidated or served stale
+ * (by the injected {@link Clock}). A response with {@code Vary} is stored under a variant key, and
+ * a small index at its primary key names the headers it varies on. Thread-safe; every method is
  * non-blocking.
  */
 public final class CacheStore {
-  private final Cache<CacheKey, CachedObject> cache;
+  /** At most this many variants are tracked per primary key; more are stored but not tracked. */
+  static final int MAX_TRACKED_VARIANTS = 64;
+
+  /** What sits at a primary key whose responses vary: the header names, and the variants seen. */
+  private record VaryIndex(List<String> names, Set<String> variants) {}
+
+  private final Cache<CacheKey, Object> cache;
   private final Clock clock;
   private final long byteBudget;
+  private final long staleRetentionMillis;
   private final AtomicLong evictions = new AtomicLong();
 
-  public CacheStore(long byteBudget, Clock clock) {
+  /**
+   * @param staleRetentionMillis how long a stale object is kept at least, for revalidation and
+   *     serving stale on errors; the byte budget may evict it sooner
+   */
+  public CacheStore(long byteBudget, long staleRetentionMillis, Clock clock) {
     if (byteBudget <= 0) {
       throw new IllegalArgumentException("byteBudget: " + byteBudget + " (expected: > 0)");
     }
+    if (staleRetentionMillis < 0) {
+      throw new IllegalArgumentException(
+          "staleRetentionMillis: " + staleRetentionMillis + " (expected: >= 0)");
+    }
     this.clock = clock;
     this.byteBudget = byteBudget;
+    this.staleRetentionMillis = staleRetentionMillis;
     this.cache =
         Caffeine.newBuilder()
             .maximumWeight(byteBudget)
-            .weigher((CacheKey k, CachedObject v) -> v.weight())
+            .weigher((CacheKey k, Object v) -> weightOf(v))
             .expireAfter(
-                new Expiry<CacheKey, CachedObject>() {
+                new Expiry<CacheKey, Object>() {
                   @Override
-                  public long expireAfterCreate(
-                      CacheKey key, CachedObject value, long currentTime) {
-                    return value.remainingFreshMillis(clock.millis()) * 1_000_000L;
+                  public long expireAfterCreate(CacheKey key, Object value, long currentTime) {
+                    long millis =
+                        value instanceof CachedObject o
+                            ? o.retentionMillis(clock.millis(), staleRetentionMillis)
+                            : Long.MAX_VALUE / 2_000_000L;
+                    return millis * 1_000_000L;
                   }
 
                   @Override
                   public long expireAfterUpdate(
-                      CacheKey key, CachedObject value, long currentTime, long currentDuration) {
+                      CacheKey key, Object value, long currentTime, long currentDuration) {
                     return expireAfterCreate(key, value, currentTime);
                   }
 
                   @Override
                   public long expireAfterRead(
-                      CacheKey key, CachedObject value, long currentTime, long currentDuration) {
+                      CacheKey key, Object value, long currentTime, long currentDuration) {
                     return currentDuration;
                   }
                 })
@@ -52,7 +78,7 @@ public final class CacheStore {
             // Maintenance runs on the calling thread: it is O(1) amortised and avoids a thread hop.
             .executor(Runnable::run)
             .removalListener(
-                (CacheKey k, CachedObject v, RemovalCause cause) -> {
+                (CacheKey k, Object v, RemovalCause cause) -> {
                   if (cause == RemovalCause.SIZE) {
                     evictions.incrementAndGet();
                   }
@@ -60,25 +86,91 @@ public final class CacheStore {
             .build();
   }
 
-  /** The fresh entry for {@code key}, or null. A stale entry is never returned. */
-  public CachedObject getFresh(CacheKey key) {
-    CachedObject o = cache.getIfPresent(key);
-    return o != null && o.isFresh(clock.millis()) ? o : null;
+  private static int weightOf(Object value) {
+    return value instanceof CachedObject o ? o.weight() : 256;
   }
 
-  /** Stores {@code object} unless it alone exceeds the byte budget or is already stale. */
-  public void put(CacheKey key, CachedObject object) {
-    if (object.weight() <= byteBudget && object.isFresh(clock.millis())) {
-      cache.put(key, object);
+  /**
+   * The key a request for {@code primary} is stored or filled under: the variant key when the
+   * stored responses vary, else the primary key; null when the request's values make a secondary
+   * key too long to store.
+   *
+   * @param requestValues the request's values of a (lower-case) header name
+   * @param normalize maps (lower-case name, joined value) to the value keyed on
+   */
+  public CacheKey keyFor(
+      CacheKey primary,
+      Function<String, List<String>> requestValues,
+      BiFunction<String, String, String> normalize) {
+    if (cache.getIfPresent(primary) instanceof VaryIndex index) {
+      String secondary = Vary.secondaryKey(index.names(), requestValues, normalize);
+      return secondary == null ? null : primary.withVariant(secondary);
     }
+    return primary;
   }
 
-  public void invalidate(CacheKey key) {
-    cache.invalidate(key);
+  /** The stored object (fresh or stale) at {@code key}, or null. */
+  public CachedObject get(CacheKey key) {
+    return cache.getIfPresent(key) instanceof CachedObject o ? o : null;
+  }
+
+  /**
+   * Stores {@code object} for a request for {@code primary} whose header values are {@code
+   * requestValues}: under a variant key when it varies, recording the variant in the index at the
+   * primary key. An object that alone exceeds the byte budget is not stored.
+   */
+  public void put(
+      CacheKey primary,
+      Function<String, List<String>> requestValues,
+      BiFunction<String, String, String> normalize,
+      CachedObject object) {
+    if (object.weight() > byteBudget || !object.decision().storable()) {
+      return;
+    }
+    List<String> names = object.varyNames();
+    if (names.isEmpty()) {
+      cache.put(primary, object);
+      return;
+    }
+    String secondary = Vary.secondaryKey(names, requestValues, normalize);
+    if (secondary == null) {
+      return;
+    }
+    Object existing = cache.getIfPresent(primary);
+    VaryIndex index =
+        existing instanceof VaryIndex v && v.names().equals(names)
+            ? v
+            : new VaryIndex(names, ConcurrentHashMap.newKeySet());
+    if (index != existing) {
+      cache.put(primary, index);
+    }
+    if (index.variants().size() < MAX_TRACKED_VARIANTS) {
+      index.variants().add(secondary);
+    }
+    cache.put(primary.withVariant(secondary), object);
+  }
+
+  /** Replaces the object at an exact key (a refresh or an error-window mark of what is stored). */
+  public void replace(CacheKey key, CachedObject object) {
+    cache.asMap().computeIfPresent(key, (k, v) -> object);
+  }
+
+  /** Removes what is stored for {@code primary}: the object, or the index and every variant. */
+  public void invalidate(CacheKey primary) {
+    Object removed = cache.asMap().remove(primary.primary());
+    if (removed instanceof VaryIndex index) {
+      for (String variant : index.variants()) {
+        cache.invalidate(primary.primary().withVariant(variant));
+      }
+    }
   }
 
   public long byteBudget() {
     return byteBudget;
+  }
+
+  public long staleRetentionMillis() {
+    return staleRetentionMillis;
   }
 
   /** Sum of the weights of the entries held now. */

@@ -2,27 +2,38 @@ package io.strata.core.cache;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
- * One stored response: status, end-to-end headers, the whole body and the times needed for the RFC
- * 9111 §4.2.3 age calculation. Immutable; safe to share between event loops.
+ * One stored response: status, end-to-end headers, the whole body, what {@link Cacheability}
+ * decided for it, and the times needed for the RFC 9111 §4.2.3 age calculation. Immutable; safe to
+ * share between event loops. A stale object stays stored for a while so it can be revalidated or
+ * served stale where RFC 5861 or CloudFront's error rule allows.
  *
  * <p>{@code headers} excludes hop-by-hop headers and those each tier writes for itself ({@code
- * Age}, {@code X-Cache}, {@code X-Strata-Request-Id}); {@code Via} holds the tiers behind this one.
+ * Age}, {@code X-Cache}, {@code Cache-Status}, {@code X-Strata-Request-Id}); {@code Via} holds the
+ * tiers behind this one.
  */
 public final class CachedObject {
   /**
-   * A fixed estimate of what an entry costs beyond its body and header bytes (object headers, map
-   * node).
+   * A fixed estimate of what an entry costs beyond its body and header bytes (object, map node).
    */
   static final int ENTRY_OVERHEAD_BYTES = 160;
+
+  /** RFC 9111 §3.2: what a 304 must not change in the stored headers. */
+  private static final Set<String> NOT_UPDATED_BY_304 =
+      Set.of("content-length", "content-encoding", "content-range", "content-type");
 
   private final int status;
   private final MultiMap headers;
   private final Buffer body;
   private final long responseTimeMillis;
   private final long correctedInitialAgeMillis;
-  private final long lifetimeMillis;
+  private final CacheDecision decision;
+  private final long errorServeUntilMillis;
+  private final List<String> varyNames;
   private final int weight;
 
   public CachedObject(
@@ -31,13 +42,27 @@ public final class CachedObject {
       Buffer body,
       long responseTimeMillis,
       long correctedInitialAgeMillis,
-      long lifetimeSeconds) {
+      CacheDecision decision) {
+    this(status, headers, body, responseTimeMillis, correctedInitialAgeMillis, decision, 0);
+  }
+
+  private CachedObject(
+      int status,
+      MultiMap headers,
+      Buffer body,
+      long responseTimeMillis,
+      long correctedInitialAgeMillis,
+      CacheDecision decision,
+      long errorServeUntilMillis) {
     this.status = status;
     this.headers = headers;
     this.body = body;
     this.responseTimeMillis = responseTimeMillis;
     this.correctedInitialAgeMillis = Math.max(0, correctedInitialAgeMillis);
-    this.lifetimeMillis = Math.multiplyExact(lifetimeSeconds, 1000L);
+    this.decision = decision;
+    this.errorServeUntilMillis = errorServeUntilMillis;
+    List<String> names = Vary.names(headers.getAll("Vary"));
+    this.varyNames = names == null ? List.of() : names;
     long headerBytes = 0;
     for (var e : headers) {
       headerBytes += e.getKey().length() + e.getValue().length() + 32;
@@ -58,9 +83,30 @@ public final class CachedObject {
     return body;
   }
 
+  public CacheDecision decision() {
+    return decision;
+  }
+
+  /** The header names this response varies on (lower case, sorted); empty when it does not. */
+  public List<String> varyNames() {
+    return varyNames;
+  }
+
   /** Bytes this entry is charged against the node's byte budget. */
   public int weight() {
     return weight;
+  }
+
+  public String etag() {
+    return headers.get("ETag");
+  }
+
+  public String lastModified() {
+    return headers.get("Last-Modified");
+  }
+
+  public boolean hasValidator() {
+    return etag() != null || lastModified() != null;
   }
 
   /** RFC 9111 §4.2.3 {@code current_age} in milliseconds at {@code nowMillis}. */
@@ -73,13 +119,95 @@ public final class CachedObject {
     return currentAgeMillis(nowMillis) / 1000;
   }
 
+  /** Fresh, and not {@code no-cache}: may be served without asking upstream. */
   public boolean isFresh(long nowMillis) {
-    return lifetimeMillis > currentAgeMillis(nowMillis);
+    return !decision.revalidateAlways() && lifetimeMillis() > currentAgeMillis(nowMillis);
   }
 
-  /** Milliseconds from {@code nowMillis} until this entry turns stale (0 when already stale). */
-  public long remainingFreshMillis(long nowMillis) {
-    return Math.max(0, lifetimeMillis - currentAgeMillis(nowMillis));
+  /** Seconds of freshness left; negative when stale (the {@code ttl} of {@code Cache-Status}). */
+  public long ttlSeconds(long nowMillis) {
+    return Math.floorDiv(lifetimeMillis() - currentAgeMillis(nowMillis), 1000L);
+  }
+
+  /**
+   * RFC 5861 {@code stale-while-revalidate}: may be served at once while one request revalidates.
+   */
+  public boolean servableWhileRevalidating(long nowMillis) {
+    long staleness = currentAgeMillis(nowMillis) - lifetimeMillis();
+    return !decision.mustRevalidate()
+        && !decision.revalidateAlways()
+        && staleness <= decision.staleWhileRevalidateSeconds() * 1000L;
+  }
+
+  /**
+   * May be served when the upstream fails (5xx, connect failure, timeout): within RFC 5861 {@code
+   * stale-if-error} when the origin gave it, otherwise by CloudFront's rule (any expired object),
+   * never with {@code must-revalidate}, {@code proxy-revalidate}, {@code s-maxage} or {@code
+   * stale-if-error=0}.
+   */
+  public boolean servableOnError(long nowMillis) {
+    if (decision.mustRevalidate()) {
+      return false;
+    }
+    long sie = decision.staleIfErrorSeconds();
+    return sie < 0 || currentAgeMillis(nowMillis) - lifetimeMillis() <= sie * 1000L;
+  }
+
+  /**
+   * Inside the window after an upstream failure during which CloudFront serves the expired object
+   * without asking the origin again (its error caching minimum TTL).
+   */
+  public boolean inErrorWindow(long nowMillis) {
+    return nowMillis < errorServeUntilMillis;
+  }
+
+  /** A copy served on errors without asking upstream until {@code untilMillis}. */
+  public CachedObject withErrorWindowUntil(long untilMillis) {
+    return new CachedObject(
+        status,
+        headers,
+        body,
+        responseTimeMillis,
+        correctedInitialAgeMillis,
+        decision,
+        untilMillis);
+  }
+
+  /**
+   * The object after a {@code 304 Not Modified} (RFC 9111 §4.3.4): the 304's headers replace the
+   * stored ones of the same name, the body stays, age and freshness start again from the 304.
+   */
+  public CachedObject refreshedBy(
+      MultiMap notModifiedHeaders,
+      long responseTimeMillis,
+      long correctedInitialAgeMillis,
+      CacheDecision decision) {
+    MultiMap merged = MultiMap.caseInsensitiveMultiMap().addAll(headers);
+    for (String name : notModifiedHeaders.names()) {
+      if (!NOT_UPDATED_BY_304.contains(name.toLowerCase(Locale.ROOT))) {
+        merged.set(name, notModifiedHeaders.getAll(name));
+      }
+    }
+    return new CachedObject(
+        status, merged, body, responseTimeMillis, correctedInitialAgeMillis, decision);
+  }
+
+  /**
+   * How long the store keeps this object from {@code nowMillis}: while fresh, then as long as it
+   * may still be revalidated or served stale ({@code staleRetentionMillis} at least).
+   */
+  long retentionMillis(long nowMillis, long staleRetentionMillis) {
+    long fresh = Math.max(0, lifetimeMillis() - currentAgeMillis(nowMillis));
+    long stale =
+        Math.max(
+            staleRetentionMillis,
+            Math.max(decision.staleWhileRevalidateSeconds(), decision.staleIfErrorSeconds())
+                * 1000L);
+    return fresh + stale;
+  }
+
+  private long lifetimeMillis() {
+    return Math.multiplyExact(decision.lifetimeSeconds(), 1000L);
   }
 
   /**

@@ -62,6 +62,7 @@ public final class Fill {
   }
 
   private final long maxObjectBytes;
+  private final io.vertx.core.MultiMap requestHeaders;
   private final Detach detach;
   private final List<Position> readers = new ArrayList<>(4);
   private final ArrayList<Buffer> chunks = new ArrayList<>();
@@ -76,9 +77,19 @@ public final class Fill {
   private boolean paused;
   private UpstreamControl upstream;
 
-  public Fill(long maxObjectBytes, Detach detach) {
+  /**
+   * @param requestHeaders the headers of the request that started the fill: when the response
+   *     varies, a joiner whose values differ must not be served it
+   */
+  public Fill(long maxObjectBytes, io.vertx.core.MultiMap requestHeaders, Detach detach) {
     this.maxObjectBytes = maxObjectBytes;
+    this.requestHeaders = requestHeaders;
     this.detach = detach;
+  }
+
+  /** The headers of the request that started this fill. */
+  public io.vertx.core.MultiMap requestHeaders() {
+    return requestHeaders;
   }
 
   /** Adds a reader positioned at the first byte; false when the fill may no longer be joined. */

@@ -38,6 +38,22 @@ public final class FillRegistry {
     }
   }
 
+  /**
+   * Registers a fill for {@code key} with no reader (a background revalidation), unless one is
+   * already in flight. Returns the new fill, which the caller must start, or null.
+   */
+  public Fill startIfAbsent(CacheKey key, Function<Fill.Detach, Fill> create) {
+    boolean[] created = {false};
+    Fill fill =
+        fills.computeIfAbsent(
+            key,
+            k -> {
+              created[0] = true;
+              return create.apply(f -> fills.remove(k, f));
+            });
+    return created[0] ? fill : null;
+  }
+
   /** Number of fills that can still be joined. */
   public int inFlight() {
     return fills.size();

@@ -3,6 +3,7 @@ package io.strata.core.proxy;
 import io.strata.core.cache.CacheKey;
 import io.strata.core.cache.CacheStore;
 import io.strata.core.cache.CachedObject;
+import io.strata.core.cache.Fill;
 import io.strata.core.cache.FillRegistry;
 import io.strata.core.metrics.NodeMetrics;
 import io.strata.core.routing.Route;
@@ -10,6 +11,7 @@ import io.strata.core.routing.Router;
 import io.strata.core.time.Clock;
 import io.strata.core.upstream.Upstream;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -55,7 +57,8 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
     this.viaToken = tier.viaToken();
     ForwardedHeaders forwarded = new ForwardedHeaders(viaToken);
     this.fillStarter = new FillStarter(upstream, store, metrics, clock, forwarded);
-    this.passThrough = new PassThrough(upstream, metrics, forwarded, viaToken);
+    this.passThrough =
+        new PassThrough(upstream, metrics, forwarded, viaToken, tier.nodeId(), this::invalidate);
   }
 
   @Override
@@ -98,47 +101,142 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
       serveCacheable(request, route, authority.toString(), CacheKey.of(route, host, path), id);
     } else {
       metrics.pass();
-      passThrough.forward(request, route, authority.toString(), id);
+      boolean safe =
+          method == HttpMethod.GET
+              || method == HttpMethod.HEAD
+              || method == HttpMethod.OPTIONS
+              || method == HttpMethod.TRACE;
+      passThrough.forward(request, route, authority.toString(), id, safe ? "bypass" : "method");
     }
   }
 
+  /**
+   * The cache path: a fresh object is a hit; a stale one inside its error window or its {@code
+   * stale-while-revalidate} window is served at once; otherwise the object is filled from upstream,
+   * conditionally when a stale object with a validator is held, collapsed with concurrent requests
+   * for the same key.
+   */
   private void serveCacheable(
-      HttpServerRequest request, Route route, String viewerHost, CacheKey key, String id) {
-    CachedObject hit = store.getFresh(key);
-    if (hit != null) {
-      metrics.hit();
-      writeHit(request, hit);
+      HttpServerRequest request, Route route, String viewerHost, CacheKey primary, String id) {
+    CacheKey key =
+        store.keyFor(
+            primary, StoredResponses.requestValues(request), StoredResponses.VARY_NORMALIZER);
+    if (key == null) {
+      // The request's values for the varying headers are too long to key on: do not cache.
+      metrics.pass();
+      passThrough.forward(request, route, viewerHost, id, "request");
       return;
     }
-    FillReader reader = new FillReader(request, clock, viaToken);
+    long now = clock.millis();
+    CachedObject stored = store.get(key);
+    if (stored != null) {
+      if (stored.isFresh(now)) {
+        metrics.hit();
+        StoredResponses.write(
+            request,
+            stored,
+            now,
+            viaToken,
+            StrataHeaders.HIT,
+            CacheStatus.hit(tier.nodeId(), stored.ttlSeconds(now), null));
+        return;
+      }
+      if (stored.inErrorWindow(now)) {
+        metrics.hit();
+        StoredResponses.write(
+            request,
+            stored,
+            now,
+            viaToken,
+            StrataHeaders.HIT,
+            CacheStatus.hit(tier.nodeId(), stored.ttlSeconds(now), "error-window"));
+        return;
+      }
+      if (stored.servableWhileRevalidating(now)) {
+        metrics.hit();
+        revalidateInBackground(key, stored, route, request, viewerHost, id);
+        StoredResponses.write(
+            request,
+            stored,
+            now,
+            viaToken,
+            StrataHeaders.HIT,
+            CacheStatus.hit(tier.nodeId(), stored.ttlSeconds(now), "stale-while-revalidate"));
+        return;
+      }
+    }
+    String fwd = stored != null ? "stale" : key.variant().isEmpty() ? "uri-miss" : "vary-miss";
+    fill(request, route, viewerHost, key, stored, fwd, id);
+  }
+
+  private void fill(
+      HttpServerRequest request,
+      Route route,
+      String viewerHost,
+      CacheKey key,
+      CachedObject stale,
+      String fwd,
+      String id) {
+    FillReader reader =
+        new FillReader(
+            request,
+            clock,
+            viaToken,
+            tier.nodeId(),
+            secondary -> {
+              if (secondary == null) {
+                metrics.pass();
+                passThrough.forward(request, route, viewerHost, id, "request");
+              } else {
+                fill(
+                    request,
+                    route,
+                    viewerHost,
+                    key.primary().withVariant(secondary),
+                    null,
+                    "vary-miss",
+                    id);
+              }
+            });
+    MultiMap requestHeaders = request.headers();
     FillRegistry.Joined joined =
         fills.joinOrStart(
-            key, reader, detach -> new io.strata.core.cache.Fill(tier.maxObjectBytes(), detach));
+            key, reader, detach -> new Fill(tier.maxObjectBytes(), requestHeaders, detach));
     if (joined.started()) {
       metrics.miss();
-      reader.attach(joined.fill(), StrataHeaders.MISS);
-      fillStarter.start(joined.fill(), key, route, request, viewerHost, id);
+      reader.attach(joined.fill(), StrataHeaders.MISS, fwd, false, stale);
+      fillStarter.start(joined.fill(), key, stale, route, request, viewerHost, id);
     } else {
       metrics.collapsed();
       // CloudFront labels requests served from another request's fill as hits.
-      reader.attach(joined.fill(), StrataHeaders.HIT);
+      reader.attach(joined.fill(), StrataHeaders.HIT, fwd, true, stale);
     }
   }
 
-  private void writeHit(HttpServerRequest request, CachedObject hit) {
-    HttpServerResponse response = request.response();
-    response.setStatusCode(hit.status());
-    response.headers().addAll(hit.headers());
-    String upstreamVia = hit.headers().get(StrataHeaders.VIA);
-    response
-        .headers()
-        .set(StrataHeaders.VIA, upstreamVia == null ? viaToken : upstreamVia + ", " + viaToken)
-        .set(StrataHeaders.AGE, Long.toString(hit.ageSeconds(clock.millis())))
-        .set(StrataHeaders.X_CACHE, StrataHeaders.xCache(hit.status(), StrataHeaders.HIT));
-    if (request.method() == HttpMethod.HEAD) {
-      response.end();
-    } else {
-      response.end(hit.body());
+  /** RFC 5861: one background revalidation per key, whoever else is served the stale object. */
+  private void revalidateInBackground(
+      CacheKey key,
+      CachedObject stale,
+      Route route,
+      HttpServerRequest request,
+      String viewerHost,
+      String id) {
+    MultiMap requestHeaders = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+    Fill fill =
+        fills.startIfAbsent(key, detach -> new Fill(tier.maxObjectBytes(), requestHeaders, detach));
+    if (fill != null) {
+      fillStarter.start(fill, key, stale, route, request, viewerHost, id);
+    }
+  }
+
+  /**
+   * RFC 9111 §4.4: a successful unsafe request invalidates what is stored for its target URI, and
+   * for a same-host {@code Location} or {@code Content-Location}.
+   */
+  private void invalidate(String host, String path) {
+    Route route = routes.get().route(host, path);
+    if (route != null) {
+      store.invalidate(CacheKey.of(route, host, path));
     }
   }
 

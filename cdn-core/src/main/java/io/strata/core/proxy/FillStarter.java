@@ -1,11 +1,11 @@
 package io.strata.core.proxy;
 
-import io.strata.core.cache.CacheControl;
+import io.strata.core.cache.CacheDecision;
 import io.strata.core.cache.CacheKey;
 import io.strata.core.cache.CacheStore;
+import io.strata.core.cache.Cacheability;
 import io.strata.core.cache.CachedObject;
 import io.strata.core.cache.Fill;
-import io.strata.core.cache.Freshness;
 import io.strata.core.cache.ResponseHead;
 import io.strata.core.http.Hop;
 import io.strata.core.http.HttpDate;
@@ -23,11 +23,17 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * Sends the one upstream request of a fill and feeds the fill, and then the store, from its
- * response.
+ * Sends the one upstream request of a fill — conditional when a stale object with a validator is
+ * held — and feeds the fill, and then the store, from its response.
  */
 final class FillStarter {
   private static final System.Logger LOG = System.getLogger(FillStarter.class.getName());
+
+  /**
+   * CloudFront's default error caching minimum TTL: after an upstream failure, an expired object is
+   * served for this long without asking upstream again.
+   */
+  static final long ERROR_WINDOW_MILLIS = 10_000;
 
   private final Upstream upstream;
   private final CacheStore store;
@@ -48,10 +54,16 @@ final class FillStarter {
     this.forwarded = forwarded;
   }
 
-  /** Always a GET, also for a HEAD viewer, so that what arrives can be stored and serve both. */
+  /**
+   * Always a GET, also for a HEAD viewer, so that what arrives can be stored and serve both.
+   *
+   * @param key the key the fill and the result are stored under (a variant key, or the primary)
+   * @param stale the stored object being revalidated, or null on a plain miss
+   */
   void start(
       Fill fill,
       CacheKey key,
+      CachedObject stale,
       Route route,
       HttpServerRequest request,
       String viewerHost,
@@ -59,15 +71,20 @@ final class FillStarter {
     Context context = Vertx.currentContext();
     long sentAtMillis = clock.millis();
     long sentAtNanos = System.nanoTime();
+    MultiMap headers = forwarded.forCachedFetch(request, id);
+    if (stale != null) {
+      if (stale.etag() != null) {
+        headers.set("If-None-Match", stale.etag());
+      }
+      if (stale.lastModified() != null) {
+        headers.set("If-Modified-Since", stale.lastModified());
+      }
+    }
+    // The request's own header values decide the variant the result is stored under.
+    MultiMap requestHeaders = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
     UpstreamRequest upstreamRequest =
         new UpstreamRequest(
-            route,
-            HttpMethod.GET,
-            viewerHost,
-            key.path(),
-            forwarded.forCachedFetch(request, id),
-            null,
-            key.hashInput());
+            route, HttpMethod.GET, viewerHost, key.path(), headers, null, key.hashInput());
     upstream
         .send(upstreamRequest)
         .onComplete(
@@ -81,12 +98,27 @@ final class FillStarter {
                     key.path(),
                     UpstreamFailure.of(ar.cause()).tag(),
                     String.valueOf(ar.cause().getMessage()));
+                openErrorWindow(key, stale);
                 fill.fail(ar.cause());
                 return;
               }
               metrics.upstreamLatency(System.nanoTime() - sentAtNanos);
               HttpClientResponse response = ar.result();
-              ResponseHead head = headOf(response, route, sentAtMillis);
+              long now = clock.millis();
+              long initialAge =
+                  CachedObject.correctedInitialAgeMillis(
+                      sentAtMillis,
+                      now,
+                      nonNegativeLong(response.headers().get(StrataHeaders.AGE)),
+                      HttpDate.parseHttpDateMillis(response.headers().get("Date")));
+              if (response.statusCode() == 304 && stale != null) {
+                refresh(fill, key, stale, route, response, now, initialAge, requestHeaders);
+                return;
+              }
+              if (response.statusCode() >= 500) {
+                openErrorWindow(key, stale);
+              }
+              ResponseHead head = headOf(response, route, now, initialAge);
               fill.head(head, control(context, response));
               response.handler(
                   chunk -> {
@@ -108,53 +140,101 @@ final class FillStarter {
                   v ->
                       fill.end(
                           body -> {
-                            MultiMap headers =
+                            MultiMap stored =
                                 MultiMap.caseInsensitiveMultiMap().addAll(head.headers());
-                            headers.set("Content-Length", Integer.toString(body.length()));
+                            stored.set("Content-Length", Integer.toString(body.length()));
                             store.put(
-                                key,
+                                key.primary(),
+                                name -> requestHeaders.getAll(name),
+                                StoredResponses.VARY_NORMALIZER,
                                 new CachedObject(
                                     head.status(),
-                                    headers,
+                                    stored,
                                     body,
                                     head.responseTimeMillis(),
                                     head.correctedInitialAgeMillis(),
-                                    head.lifetimeSeconds()));
+                                    head.decision()));
                           }));
             });
   }
 
-  private ResponseHead headOf(HttpClientResponse response, Route route, long sentAtMillis) {
-    MultiMap upstreamHeaders = response.headers();
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    // Set-Cookie is dropped: cookies are not in the key, so one viewer's cookie would reach all.
-    Hop.copyEndToEnd(
-        upstreamHeaders,
-        headers,
-        name -> StrataHeaders.isPerTier(name) || name.equalsIgnoreCase("set-cookie"));
+  /** A 304 confirmed the stale object: store it refreshed and serve its body as this fill. */
+  private void refresh(
+      Fill fill,
+      CacheKey key,
+      CachedObject stale,
+      Route route,
+      HttpClientResponse response,
+      long now,
+      long initialAge,
+      MultiMap requestHeaders) {
+    MultiMap notModified = endToEnd(response.headers());
+    MultiMap merged = MultiMap.caseInsensitiveMultiMap().addAll(stale.headers());
+    merged.setAll(notModified);
+    CacheDecision decision =
+        Cacheability.decide(route.behavior().cachePolicy(), stale.status(), merged, false, now);
+    CachedObject refreshed = stale.refreshedBy(notModified, now, initialAge, decision);
+    // The 304 has no body worth reading; let it finish so the connection is reused.
+    response.handler(b -> {});
+    fill.head(ResponseHead.refreshed(refreshed, now), NO_CONTROL);
+    fill.chunk(refreshed.body());
+    fill.end(
+        body ->
+            store.put(
+                key.primary(),
+                name -> requestHeaders.getAll(name),
+                StoredResponses.VARY_NORMALIZER,
+                refreshed));
+  }
+
+  /** CloudFront's rule: after an upstream failure, serve the expired object for a while. */
+  private void openErrorWindow(CacheKey key, CachedObject stale) {
     long now = clock.millis();
-    long initialAge =
-        CachedObject.correctedInitialAgeMillis(
-            sentAtMillis,
-            now,
-            nonNegativeLong(upstreamHeaders.get(StrataHeaders.AGE)),
-            HttpDate.parseHttpDateMillis(upstreamHeaders.get("Date")));
-    long lifetime =
-        Freshness.lifetimeSeconds(
-            route.behavior().cachePolicy(),
-            response.statusCode(),
-            CacheControl.parse(upstreamHeaders.getAll("Cache-Control")),
-            upstreamHeaders.get("Expires"),
-            upstreamHeaders.get("Date"),
-            now);
+    if (stale != null && stale.servableOnError(now)) {
+      store.replace(key, stale.withErrorWindowUntil(now + ERROR_WINDOW_MILLIS));
+    }
+  }
+
+  private ResponseHead headOf(HttpClientResponse response, Route route, long now, long initialAge) {
+    MultiMap upstreamHeaders = response.headers();
+    MultiMap headers = endToEnd(upstreamHeaders);
+    CacheDecision decision =
+        Cacheability.decide(
+            route.behavior().cachePolicy(), response.statusCode(), upstreamHeaders, false, now);
     return new ResponseHead(
         response.statusCode(),
         headers,
         nonNegativeLong(upstreamHeaders.get("Content-Length")),
         now,
         initialAge,
-        lifetime);
+        decision,
+        response.statusCode());
   }
+
+  /**
+   * The headers worth keeping: end-to-end, without what each tier writes for itself, and without
+   * Set-Cookie — cookies are not in the key, so one viewer's cookie would reach all.
+   */
+  private static MultiMap endToEnd(MultiMap upstreamHeaders) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    Hop.copyEndToEnd(
+        upstreamHeaders,
+        headers,
+        name -> StrataHeaders.isPerTier(name) || name.equalsIgnoreCase("set-cookie"));
+    return headers;
+  }
+
+  private static final Fill.UpstreamControl NO_CONTROL =
+      new Fill.UpstreamControl() {
+        @Override
+        public void pause() {}
+
+        @Override
+        public void resume() {}
+
+        @Override
+        public void abort() {}
+      };
 
   private static Fill.UpstreamControl control(Context context, HttpClientResponse response) {
     return new Fill.UpstreamControl() {

@@ -10,6 +10,8 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.net.URI;
+import java.util.function.BiConsumer;
 
 /**
  * Forwards a request that is not cached (unsafe method, or a behavior with caching disabled) with
@@ -22,15 +24,32 @@ final class PassThrough {
   private final NodeMetrics metrics;
   private final ForwardedHeaders forwarded;
   private final String viaToken;
+  private final String nodeId;
+  private final BiConsumer<String, String> invalidate;
 
-  PassThrough(Upstream upstream, NodeMetrics metrics, ForwardedHeaders forwarded, String viaToken) {
+  /**
+   * @param invalidate drops what is stored for (host, path) after a successful unsafe request
+   */
+  PassThrough(
+      Upstream upstream,
+      NodeMetrics metrics,
+      ForwardedHeaders forwarded,
+      String viaToken,
+      String nodeId,
+      BiConsumer<String, String> invalidate) {
     this.upstream = upstream;
     this.metrics = metrics;
     this.forwarded = forwarded;
     this.viaToken = viaToken;
+    this.nodeId = nodeId;
+    this.invalidate = invalidate;
   }
 
-  void forward(HttpServerRequest request, Route route, String viewerHost, String id) {
+  /**
+   * @param fwd why it is not served from cache, for {@code Cache-Status}: {@code method}, {@code
+   *     bypass} or {@code request}
+   */
+  void forward(HttpServerRequest request, Route route, String viewerHost, String id, String fwd) {
     boolean hasBody = hasBody(request);
     if (hasBody) {
       // Hold the body until the upstream request can take it.
@@ -86,7 +105,22 @@ final class PassThrough {
                       upstreamVia == null ? viaToken : upstreamVia + ", " + viaToken)
                   .set(
                       StrataHeaders.X_CACHE,
-                      StrataHeaders.xCache(upstreamResponse.statusCode(), StrataHeaders.MISS));
+                      StrataHeaders.xCache(upstreamResponse.statusCode(), StrataHeaders.MISS))
+                  .set(
+                      CacheStatus.HEADER,
+                      CacheStatus.append(
+                          upstreamResponse.getHeader(CacheStatus.HEADER),
+                          CacheStatus.forward(
+                              nodeId,
+                              fwd,
+                              upstreamResponse.statusCode(),
+                              false,
+                              false,
+                              null,
+                              null)));
+              if (isUnsafe(request.method()) && upstreamResponse.statusCode() < 400) {
+                invalidateTargets(request, upstreamResponse);
+              }
               if (!response.headers().contains("Content-Length")
                   && request.method() != HttpMethod.HEAD) {
                 response.setChunked(true);
@@ -101,6 +135,35 @@ final class PassThrough {
                         response.reset();
                       });
             });
+  }
+
+  private static boolean isUnsafe(HttpMethod method) {
+    return method != HttpMethod.GET
+        && method != HttpMethod.HEAD
+        && method != HttpMethod.OPTIONS
+        && method != HttpMethod.TRACE;
+  }
+
+  /** RFC 9111 §4.4: the target URI, and a same-host Location or Content-Location. */
+  private void invalidateTargets(HttpServerRequest request, HttpClientResponse upstreamResponse) {
+    String host = request.authority().host();
+    invalidate.accept(host, request.path());
+    for (String header : new String[] {"Location", "Content-Location"}) {
+      String value = upstreamResponse.getHeader(header);
+      if (value == null) {
+        continue;
+      }
+      try {
+        URI target = URI.create(request.absoluteURI()).resolve(value.trim());
+        if (target.getHost() != null
+            && target.getHost().equalsIgnoreCase(host)
+            && target.getRawPath() != null) {
+          invalidate.accept(host, target.getRawPath());
+        }
+      } catch (IllegalArgumentException malformed) {
+        // An unparsable Location invalidates nothing.
+      }
+    }
   }
 
   private static boolean hasBody(HttpServerRequest request) {

@@ -18,6 +18,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * CachingProxy}. Edge and regional nodes differ only in the {@link Upstream} they are given.
  */
 public final class CacheNode {
+  /**
+   * How long a stale object is kept at least, to be revalidated cheaply or served when the origin
+   * fails; the byte budget may evict it sooner.
+   */
+  public static final long STALE_RETENTION_MILLIS = 3_600_000;
+
   private final TierSettings tier;
   private final CacheStore store;
   private final AtomicReference<Router> router;
@@ -44,7 +50,7 @@ public final class CacheNode {
       Upstream upstream,
       MeterRegistry registry,
       Clock clock) {
-    CacheStore store = new CacheStore(byteBudget, clock);
+    CacheStore store = new CacheStore(byteBudget, STALE_RETENTION_MILLIS, clock);
     FillRegistry fills = new FillRegistry();
     NodeMetrics metrics = new NodeMetrics(registry, tier.role(), tier.nodeId(), store, fills);
     AtomicReference<Router> routes = new AtomicReference<>(router);

@@ -49,7 +49,16 @@ class FillTest {
   }
 
   private static ResponseHead head(long contentLength, long lifetime) {
-    return new ResponseHead(200, MultiMap.caseInsensitiveMultiMap(), contentLength, 0, 0, lifetime);
+    return new ResponseHead(
+        200,
+        MultiMap.caseInsensitiveMultiMap(),
+        contentLength,
+        0,
+        0,
+        lifetime > 0
+            ? new CacheDecision(true, lifetime, false, 0, -1, false, "")
+            : new CacheDecision(false, 0, false, 0, 0, true, "test"),
+        200);
   }
 
   private static String drain(Fill fill, Fill.Reader reader) {
@@ -62,7 +71,11 @@ class FillTest {
 
   @Test
   void lateJoinerReadsFromTheFirstByte() {
-    Fill fill = new Fill(1 << 20, f -> detached.incrementAndGet());
+    Fill fill =
+        new Fill(
+            1 << 20,
+            io.vertx.core.MultiMap.caseInsensitiveMultiMap(),
+            f -> detached.incrementAndGet());
     Reader early = new Reader();
     fill.join(early);
     fill.head(head(-1, 60), upstream);
@@ -80,7 +93,11 @@ class FillTest {
 
   @Test
   void completedStorableBodyIsStoredBeforeTheFillStopsBeingJoinable() {
-    Fill fill = new Fill(1 << 20, f -> detached.incrementAndGet());
+    Fill fill =
+        new Fill(
+            1 << 20,
+            io.vertx.core.MultiMap.caseInsensitiveMultiMap(),
+            f -> detached.incrementAndGet());
     Reader reader = new Reader();
     fill.join(reader);
     fill.head(head(4, 60), upstream);
@@ -105,7 +122,11 @@ class FillTest {
 
   @Test
   void bodyShorterThanContentLengthFailsAndIsNotStored() {
-    Fill fill = new Fill(1 << 20, f -> detached.incrementAndGet());
+    Fill fill =
+        new Fill(
+            1 << 20,
+            io.vertx.core.MultiMap.caseInsensitiveMultiMap(),
+            f -> detached.incrementAndGet());
     Reader reader = new Reader();
     fill.join(reader);
     fill.head(head(10, 60), upstream);
@@ -121,7 +142,11 @@ class FillTest {
 
   @Test
   void unstorableResponseDetachesAtOnceButStillFeedsItsReaders() {
-    Fill fill = new Fill(1 << 20, f -> detached.incrementAndGet());
+    Fill fill =
+        new Fill(
+            1 << 20,
+            io.vertx.core.MultiMap.caseInsensitiveMultiMap(),
+            f -> detached.incrementAndGet());
     Reader reader = new Reader();
     fill.join(reader);
 
@@ -135,7 +160,9 @@ class FillTest {
 
   @Test
   void objectOverMaxSizeDetachesReleasesPassedChunksAndPausesForSlowReaders() {
-    Fill fill = new Fill(100, f -> detached.incrementAndGet());
+    Fill fill =
+        new Fill(
+            100, io.vertx.core.MultiMap.caseInsensitiveMultiMap(), f -> detached.incrementAndGet());
     Reader fast = new Reader();
     Reader slow = new Reader();
     fill.join(fast);
@@ -157,7 +184,9 @@ class FillTest {
 
   @Test
   void lastReaderLeavingAnUnstorableFillAbortsTheUpstream() {
-    Fill fill = new Fill(100, f -> detached.incrementAndGet());
+    Fill fill =
+        new Fill(
+            100, io.vertx.core.MultiMap.caseInsensitiveMultiMap(), f -> detached.incrementAndGet());
     Reader reader = new Reader();
     fill.join(reader);
     fill.head(head(1000, 60), upstream);
@@ -169,7 +198,11 @@ class FillTest {
 
   @Test
   void lastReaderLeavingAStorableFillLetsItComplete() {
-    Fill fill = new Fill(1 << 20, f -> detached.incrementAndGet());
+    Fill fill =
+        new Fill(
+            1 << 20,
+            io.vertx.core.MultiMap.caseInsensitiveMultiMap(),
+            f -> detached.incrementAndGet());
     Reader reader = new Reader();
     fill.join(reader);
     fill.head(head(3, 60), upstream);
@@ -185,7 +218,11 @@ class FillTest {
 
   @Test
   void failureBeforeHeadReachesEveryReader() {
-    Fill fill = new Fill(1 << 20, f -> detached.incrementAndGet());
+    Fill fill =
+        new Fill(
+            1 << 20,
+            io.vertx.core.MultiMap.caseInsensitiveMultiMap(),
+            f -> detached.incrementAndGet());
     Reader a = new Reader();
     Reader b = new Reader();
     fill.join(a);
