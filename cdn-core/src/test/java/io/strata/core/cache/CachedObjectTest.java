@@ -1,0 +1,85 @@
+package io.strata.core.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Test;
+
+class CachedObjectTest {
+  private static final long T0 = 1_800_000_000_000L;
+
+  private static CachedObject object(long lifetime, long swr, long sie, boolean mustRevalidate) {
+    return new CachedObject(
+        200,
+        MultiMap.caseInsensitiveMultiMap().add("ETag", "\"v1\"").add("X-Old", "1"),
+        Buffer.buffer("body"),
+        T0,
+        0,
+        new CacheDecision(true, lifetime, false, swr, sie, mustRevalidate, ""));
+  }
+
+  @Test
+  void ageFollowsRfc9111CorrectedInitialAge() {
+    // Sent at T0, answered 2 s later with Age: 5 and a Date 1 s old: corrected age value wins.
+    long initial = CachedObject.correctedInitialAgeMillis(T0, T0 + 2_000, 5, T0 + 1_000);
+    assertEquals(7_000, initial);
+    // A Date far in the past makes the apparent age win.
+    assertEquals(60_000, CachedObject.correctedInitialAgeMillis(T0, T0, -1, T0 - 60_000));
+  }
+
+  @Test
+  void staleWhileRevalidateWindowEndsOnTime() {
+    CachedObject o = object(10, 30, -1, false);
+    assertTrue(o.isFresh(T0 + 9_999));
+    assertFalse(o.isFresh(T0 + 10_000));
+    assertTrue(o.servableWhileRevalidating(T0 + 40_000));
+    assertFalse(o.servableWhileRevalidating(T0 + 40_001));
+  }
+
+  @Test
+  void staleIfErrorLimitsServingOnErrorWhenGiven() {
+    CachedObject o = object(10, 0, 60, false);
+    assertTrue(o.servableOnError(T0 + 70_000));
+    assertFalse(o.servableOnError(T0 + 70_001));
+  }
+
+  @Test
+  void withoutStaleIfErrorCloudFrontServesAnyExpiredObjectOnError() {
+    assertTrue(object(10, 0, -1, false).servableOnError(T0 + 86_400_000));
+  }
+
+  @Test
+  void staleIfErrorZeroAndMustRevalidateForbidServingStale() {
+    assertFalse(object(10, 0, 0, false).servableOnError(T0 + 11_000));
+    assertFalse(object(10, 30, -1, true).servableOnError(T0 + 11_000));
+    assertFalse(object(10, 30, -1, true).servableWhileRevalidating(T0 + 11_000));
+  }
+
+  @Test
+  void notModifiedReplacesHeadersKeepsBodyAndRestartsAge() {
+    CachedObject stale = object(10, 0, -1, false);
+    MultiMap fromNotModified =
+        MultiMap.caseInsensitiveMultiMap().add("X-Old", "2").add("Content-Length", "0");
+    CachedObject refreshed =
+        stale.refreshedBy(
+            fromNotModified, T0 + 100_000, 0, new CacheDecision(true, 10, false, 0, -1, false, ""));
+
+    assertEquals("2", refreshed.headers().get("X-Old"));
+    assertEquals("\"v1\"", refreshed.etag());
+    assertEquals("body", refreshed.body().toString());
+    assertTrue(refreshed.isFresh(T0 + 105_000));
+    assertEquals(5, refreshed.ageSeconds(T0 + 105_000));
+  }
+
+  @Test
+  void errorWindowIsACopy() {
+    CachedObject o = object(10, 0, -1, false);
+    CachedObject marked = o.withErrorWindowUntil(T0 + 20_000);
+    assertTrue(marked.inErrorWindow(T0 + 19_999));
+    assertFalse(marked.inErrorWindow(T0 + 20_000));
+    assertFalse(o.inErrorWindow(T0));
+  }
+}
