@@ -41,6 +41,23 @@ public final class AcceptEncoding {
   private AcceptEncoding() {}
 
   /**
+   * Normalises with both codings enabled, Brotli only when {@link BrotliEncoder#isAvailable()}
+   * (checked once, on first use): the setting of a cache policy with {@code
+   * EnableAcceptEncodingGzip} and {@code EnableAcceptEncodingBrotli} both true.
+   *
+   * @param value the field value (several field lines joined with {@code ","}), or {@code null}
+   * @return one of {@link #BR_GZIP}, {@link #GZIP}, {@link #BR}, {@link #IDENTITY}
+   */
+  public static String normalize(String value) {
+    return normalize(value, true, BrotliSupport.AVAILABLE);
+  }
+
+  /** Loads the native Brotli library only when the one-argument form is first used. */
+  private static final class BrotliSupport {
+    static final boolean AVAILABLE = BrotliEncoder.isAvailable();
+  }
+
+  /**
    * Normalises one {@code Accept-Encoding} value (several field lines joined with {@code ","}).
    *
    * @param value the field value, or {@code null} when absent

@@ -73,6 +73,13 @@ class AcceptEncodingTest {
   }
 
   @Test
+  void defaultNormalisationOffersBrotliWhenTheEncoderIsAvailable() {
+    String expected = BrotliEncoder.isAvailable() ? "br,gzip" : "gzip";
+    assertEquals(expected, AcceptEncoding.normalize("gzip, deflate, br"));
+    assertEquals("gzip", AcceptEncoding.normalize("gzip"));
+  }
+
+  @Test
   void resultsAreSharedConstants() {
     assertSame(AcceptEncoding.BR_GZIP, both("gzip, br"));
     assertSame(AcceptEncoding.GZIP, both("gzip"));
