@@ -43,6 +43,37 @@ public final class ByteRanges {
   private ByteRanges() {}
 
   /**
+   * The whole range step of a request, after {@link Preconditions} said {@code PROCEED}: {@code
+   * Range} applies only to GET (RFC 9110 §14.2: HEAD and every other method ignore it), only when
+   * {@link IfRange#rangeApplies If-Range} holds, and is then {@link #evaluate(String, long)
+   * evaluated}. The caller applies it only to a {@code 200} representation.
+   *
+   * @param method the request method (case-sensitive)
+   * @param range the request's {@code Range}, or {@code null}
+   * @param ifRange the request's {@code If-Range}, or {@code null}
+   * @param length the representation's length in bytes
+   * @param etag the stored {@code ETag}, or {@code null}
+   * @param lastModified the stored {@code Last-Modified}, or {@code null}
+   * @param date the stored {@code Date}, or {@code null}
+   * @return the decision; never {@code null}
+   */
+  public static RangeDecision forRequest(
+      String method,
+      String range,
+      String ifRange,
+      long length,
+      String etag,
+      String lastModified,
+      String date) {
+    if (range == null
+        || !"GET".equals(method)
+        || !IfRange.rangeApplies(ifRange, etag, lastModified, date)) {
+      return RangeDecision.FULL;
+    }
+    return evaluate(range, length);
+  }
+
+  /**
    * Evaluates a {@code Range} field value.
    *
    * @param range the field value, or {@code null} when the request has none

@@ -149,6 +149,39 @@ class ByteRangesTest {
   }
 
   @Test
+  void rangeAppliesOnlyToGetWithAHoldingIfRange() {
+    String modified = "Sun, 06 Nov 1994 08:49:37 GMT";
+    String date = "Sun, 06 Nov 1994 09:00:00 GMT";
+    assertEquals(
+        "bytes 0-4/100",
+        assertInstanceOf(
+                RangeDecision.Partial.class,
+                ByteRanges.forRequest("GET", "bytes=0-4", "\"v1\"", 100, "\"v1\"", null, null))
+            .contentRange());
+    assertInstanceOf(
+        RangeDecision.Partial.class,
+        ByteRanges.forRequest("GET", "bytes=0-4", modified, 100, null, modified, date));
+    assertInstanceOf(
+        RangeDecision.Unsatisfiable.class,
+        ByteRanges.forRequest("GET", "bytes=200-", null, 100, null, null, null));
+    assertSame(
+        RangeDecision.FULL,
+        ByteRanges.forRequest("GET", "bytes=0-4", "\"v2\"", 100, "\"v1\"", null, null));
+    assertSame(
+        RangeDecision.FULL,
+        ByteRanges.forRequest("HEAD", "bytes=0-4", null, 100, null, null, null));
+    assertSame(
+        RangeDecision.FULL,
+        ByteRanges.forRequest("POST", "bytes=0-4", null, 100, null, null, null));
+    assertSame(RangeDecision.FULL, ByteRanges.forRequest("GET", null, null, 100, null, null, null));
+  }
+
+  @Test
+  void partialNeedsAtLeastOneRange() {
+    assertThrows(IllegalArgumentException.class, () -> new RangeDecision.Partial(List.of(), 10));
+  }
+
+  @Test
   void byteRangeRejectsInvertedBounds() {
     assertThrows(IllegalArgumentException.class, () -> new ByteRange(5, 4));
     assertThrows(IllegalArgumentException.class, () -> new ByteRange(-1, 4));
