@@ -296,4 +296,60 @@ class HttpCachingTest {
         hit.header("Cache-Status"));
     assertNull(hit.header("Set-Cookie"));
   }
+
+  private Response get(String path, String... headerPairs) {
+    MultiMap h = MultiMap.caseInsensitiveMultiMap();
+    for (int i = 0; i < headerPairs.length; i += 2) {
+      h.add(headerPairs[i], headerPairs[i + 1]);
+    }
+    return viewer.request(HttpMethod.GET, path, h, null);
+  }
+
+  @Test
+  void rangeOnAMissFetchesTheWholeObjectAndAnswersTheRange() {
+    Response partial = get("/etag/r", "Range", "bytes=5-8");
+
+    assertEquals(206, partial.status());
+    assertEquals("body", partial.text());
+    assertEquals("bytes 5-8/9", partial.header("Content-Range"));
+    Response whole = viewer.get("/etag/r");
+    assertEquals("etag body", whole.text());
+    assertEquals("Hit from strata", whole.header("X-Cache"));
+    assertEquals("bytes", whole.header("Accept-Ranges"));
+    assertEquals(1, origin.hits("/etag/r"));
+  }
+
+  @Test
+  void rangesAreServedFromTheStoredObject() {
+    viewer.get("/etag/rr");
+
+    Response suffix = get("/etag/rr", "Range", "bytes=-4");
+    Response open = get("/etag/rr", "Range", "bytes=5-");
+    Response multi = get("/etag/rr", "Range", "bytes=0-3,5-8");
+    Response unsatisfiable = get("/etag/rr", "Range", "bytes=100-200");
+    Response bogus = get("/etag/rr", "Range", "bytes=5-2");
+    Response otherUnit = get("/etag/rr", "Range", "items=0-1");
+
+    assertEquals("body", suffix.text());
+    assertEquals("body", open.text());
+    assertEquals(206, multi.status());
+    assertTrue(multi.header("Content-Type").startsWith("multipart/byteranges; boundary="));
+    assertTrue(multi.text().contains("Content-Range: bytes 0-3/9"), multi.text());
+    assertTrue(multi.text().contains("Content-Range: bytes 5-8/9"), multi.text());
+    assertEquals(416, unsatisfiable.status());
+    assertEquals("bytes */9", unsatisfiable.header("Content-Range"));
+    assertEquals(200, bogus.status());
+    assertEquals("etag body", bogus.text());
+    assertEquals(200, otherUnit.status());
+    assertEquals(1, origin.hits("/etag/rr"));
+  }
+
+  @Test
+  void ifRangeWithAnotherValidatorGetsTheWholeObject() {
+    viewer.get("/etag/ir");
+    assertEquals(206, get("/etag/ir", "Range", "bytes=0-3", "If-Range", "\"v1\"").status());
+    Response changed = get("/etag/ir", "Range", "bytes=0-3", "If-Range", "\"v0\"");
+    assertEquals(200, changed.status());
+    assertEquals("etag body", changed.text());
+  }
 }

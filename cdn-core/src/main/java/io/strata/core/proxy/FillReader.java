@@ -4,10 +4,17 @@ import io.strata.core.cache.CachedObject;
 import io.strata.core.cache.Fill;
 import io.strata.core.cache.ResponseHead;
 import io.strata.core.cache.Vary;
+import io.strata.core.http.ByteRanges;
+import io.strata.core.http.NotModifiedHeaders;
+import io.strata.core.http.Preconditions;
+import io.strata.core.http.RangeDecision;
+import io.strata.core.http.RangeWindow;
 import io.strata.core.time.Clock;
 import io.strata.core.upstream.UpstreamFailure;
 import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -34,6 +41,7 @@ final class FillReader implements Fill.Reader {
   private String fwd;
   private boolean collapsed;
   private CachedObject stale;
+  private RangeWindow window;
   private boolean headWritten;
   private boolean done;
 
@@ -114,8 +122,12 @@ final class FillReader implements Fill.Reader {
       if (collapsed && varyMismatch(head)) {
         return;
       }
-      writeHead(head);
+      boolean body = writeHead(head);
       headWritten = true;
+      if (!body) {
+        finish();
+        return;
+      }
       if (headOnly) {
         finish();
         response.end();
@@ -125,7 +137,20 @@ final class FillReader implements Fill.Reader {
     while (!response.writeQueueFull()) {
       Fill.Read read = fill.read(this);
       if (read.chunk() != null) {
-        response.write(read.chunk());
+        if (window == null) {
+          response.write(read.chunk());
+        } else {
+          Buffer part = window.next(read.chunk());
+          if (part != null) {
+            response.write(part);
+          }
+          if (window.isComplete()) {
+            // The range is served; the fill goes on for the store and the other readers.
+            finish();
+            response.end();
+            return;
+          }
+        }
       } else if (read.end()) {
         finish();
         response.end();
@@ -188,33 +213,85 @@ final class FillReader implements Fill.Reader {
     return true;
   }
 
-  private void writeHead(ResponseHead head) {
+  /**
+   * Writes the response head: the viewer's own conditional request and a single {@code Range} are
+   * answered from the upstream head. Returns false when the response is complete without a body
+   * (304, 412, 416), which has then been ended.
+   */
+  private boolean writeHead(ResponseHead head) {
     long now = clock.millis();
-    response.setStatusCode(head.status());
-    response.headers().addAll(head.headers());
-    String upstreamVia = head.headers().get(StrataHeaders.VIA);
-    String label = head.refreshed() ? StrataHeaders.REFRESH_HIT : xCache;
+    String label =
+        StrataHeaders.xCache(head.status(), head.refreshed() ? StrataHeaders.REFRESH_HIT : xCache);
     Long ttl = head.storable() ? head.lifetimeSeconds() - head.ageSeconds(now) : null;
-    response
-        .headers()
-        .set(StrataHeaders.VIA, upstreamVia == null ? viaToken : upstreamVia + ", " + viaToken)
-        .set(StrataHeaders.AGE, Long.toString(head.ageSeconds(now)))
-        .set(StrataHeaders.X_CACHE, StrataHeaders.xCache(head.status(), label))
-        .set(
-            CacheStatus.HEADER,
-            CacheStatus.append(
-                head.headers().get(CacheStatus.HEADER),
-                CacheStatus.forward(
-                    nodeId,
-                    head.refreshed() ? "stale" : fwd,
-                    head.upstreamStatus(),
-                    head.storable(),
-                    collapsed,
-                    ttl,
-                    null)));
+    String member =
+        CacheStatus.forward(
+            nodeId,
+            head.refreshed() ? "stale" : fwd,
+            head.upstreamStatus(),
+            head.storable(),
+            collapsed,
+            ttl,
+            null);
+    MultiMap headers = head.headers();
+    Preconditions.Outcome precondition =
+        Preconditions.evaluate(
+            request.method().name(),
+            request.headers(),
+            head.status(),
+            headers.get("ETag"),
+            headers.get("Last-Modified"),
+            headers.get("Date"));
+    if (precondition != Preconditions.Outcome.PROCEED) {
+      response.setStatusCode(precondition.status());
+      if (precondition == Preconditions.Outcome.NOT_MODIFIED) {
+        NotModifiedHeaders.copy(headers, response.headers());
+      }
+      StoredResponses.tierHeaders(response, headers, head.ageSeconds(now), viaToken, label, member);
+      response.end();
+      return false;
+    }
+    RangeDecision range =
+        head.status() == 200 && head.contentLength() >= 0
+            ? ByteRanges.forRequest(
+                request.method().name(),
+                request.getHeader("Range"),
+                request.getHeader("If-Range"),
+                head.contentLength(),
+                headers.get("ETag"),
+                headers.get("Last-Modified"),
+                headers.get("Date"))
+            : RangeDecision.FULL;
+    response.headers().addAll(headers);
+    StoredResponses.tierHeaders(response, headers, head.ageSeconds(now), viaToken, label, member);
+    if (range instanceof RangeDecision.Unsatisfiable unsatisfiable) {
+      response.setStatusCode(416);
+      response.headers().remove("Content-Type");
+      response
+          .headers()
+          .set("Content-Range", unsatisfiable.contentRange())
+          .set("Content-Length", "0");
+      response.end();
+      return false;
+    }
+    // Several ranges on a miss are answered with the whole body (a server may ignore Range);
+    // once stored, later requests get multipart/byteranges.
+    if (range instanceof RangeDecision.Partial partial && !partial.isMultipart()) {
+      response.setStatusCode(206);
+      response
+          .headers()
+          .set("Content-Range", partial.contentRange())
+          .set("Content-Length", Long.toString(partial.first().length()));
+      window = new RangeWindow(partial.first());
+      return true;
+    }
+    response.setStatusCode(head.status());
+    if (head.status() == 200 && head.contentLength() >= 0) {
+      response.headers().set("Accept-Ranges", "bytes");
+    }
     if (head.contentLength() < 0 && !headOnly) {
       response.setChunked(true);
     }
+    return true;
   }
 
   private void finish() {

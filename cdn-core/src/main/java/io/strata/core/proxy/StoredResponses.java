@@ -1,6 +1,13 @@
 package io.strata.core.proxy;
 
 import io.strata.core.cache.CachedObject;
+import io.strata.core.http.ByteRange;
+import io.strata.core.http.ByteRanges;
+import io.strata.core.http.MultipartByteranges;
+import io.strata.core.http.NotModifiedHeaders;
+import io.strata.core.http.Preconditions;
+import io.strata.core.http.RangeDecision;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -8,7 +15,10 @@ import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
-/** Writes a stored object to a viewer: hits, and stale objects served when allowed. */
+/**
+ * Writes a stored object to a viewer — a hit, or a stale object served where allowed — answering
+ * the viewer's own conditional request (304, 412) and {@code Range} (206, multipart, 416) from it.
+ */
 final class StoredResponses {
   private StoredResponses() {}
 
@@ -20,22 +30,107 @@ final class StoredResponses {
       String xCache,
       String cacheStatusMember) {
     HttpServerResponse response = request.response();
+    MultiMap stored = object.headers();
+    Preconditions.Outcome precondition =
+        Preconditions.evaluate(
+            request.method().name(),
+            request.headers(),
+            object.status(),
+            object.etag(),
+            object.lastModified(),
+            stored.get("Date"));
+    if (precondition != Preconditions.Outcome.PROCEED) {
+      response.setStatusCode(precondition.status());
+      if (precondition == Preconditions.Outcome.NOT_MODIFIED) {
+        NotModifiedHeaders.copy(stored, response.headers());
+      }
+      tierHeaders(
+          response,
+          stored,
+          object.ageSeconds(nowMillis),
+          viaToken,
+          StrataHeaders.xCache(object.status(), xCache),
+          cacheStatusMember);
+      response.end();
+      return;
+    }
+    RangeDecision range =
+        object.status() == 200
+            ? ByteRanges.forRequest(
+                request.method().name(),
+                request.getHeader("Range"),
+                request.getHeader("If-Range"),
+                object.body().length(),
+                object.etag(),
+                object.lastModified(),
+                stored.get("Date"))
+            : RangeDecision.FULL;
+    response.headers().addAll(stored);
+    tierHeaders(
+        response,
+        stored,
+        object.ageSeconds(nowMillis),
+        viaToken,
+        StrataHeaders.xCache(object.status(), xCache),
+        cacheStatusMember);
+    boolean head = request.method() == HttpMethod.HEAD;
+    if (range instanceof RangeDecision.Partial partial) {
+      response.setStatusCode(206);
+      if (partial.isMultipart()) {
+        MultipartByteranges multipart = MultipartByteranges.of(partial, stored.get("Content-Type"));
+        response
+            .headers()
+            .set("Content-Type", multipart.contentType())
+            .set("Content-Length", Long.toString(multipart.contentLength()));
+        response.end(multipart.render(object.body()));
+      } else {
+        ByteRange r = partial.first();
+        response
+            .headers()
+            .set("Content-Range", partial.contentRange())
+            .set("Content-Length", Long.toString(r.length()));
+        response.end(object.body().slice((int) r.first(), (int) r.last() + 1));
+      }
+      return;
+    }
+    if (range instanceof RangeDecision.Unsatisfiable unsatisfiable) {
+      response.setStatusCode(416);
+      response.headers().remove("Content-Type");
+      response
+          .headers()
+          .set("Content-Range", unsatisfiable.contentRange())
+          .set("Content-Length", "0");
+      response.end();
+      return;
+    }
     response.setStatusCode(object.status());
-    response.headers().addAll(object.headers());
-    String upstreamVia = object.headers().get(StrataHeaders.VIA);
-    response
-        .headers()
-        .set(StrataHeaders.VIA, upstreamVia == null ? viaToken : upstreamVia + ", " + viaToken)
-        .set(StrataHeaders.AGE, Long.toString(object.ageSeconds(nowMillis)))
-        .set(StrataHeaders.X_CACHE, StrataHeaders.xCache(object.status(), xCache))
-        .set(
-            CacheStatus.HEADER,
-            CacheStatus.append(object.headers().get(CacheStatus.HEADER), cacheStatusMember));
-    if (request.method() == HttpMethod.HEAD) {
+    if (object.status() == 200) {
+      response.headers().set("Accept-Ranges", "bytes");
+    }
+    if (head) {
       response.end();
     } else {
       response.end(object.body());
     }
+  }
+
+  /** The headers each tier sets for itself on every response it serves. */
+  static void tierHeaders(
+      HttpServerResponse response,
+      MultiMap upstreamHeaders,
+      long ageSeconds,
+      String viaToken,
+      String xCache,
+      String cacheStatusMember) {
+    String upstreamVia = upstreamHeaders.get(StrataHeaders.VIA);
+    response
+        .headers()
+        .set(StrataHeaders.VIA, upstreamVia == null ? viaToken : upstreamVia + ", " + viaToken)
+        .set(StrataHeaders.AGE, Long.toString(ageSeconds))
+        .set(StrataHeaders.X_CACHE, xCache)
+        .set(
+            CacheStatus.HEADER,
+            CacheStatus.append(upstreamHeaders.get(CacheStatus.HEADER), cacheStatusMember));
   }
 
   /** A viewer request's values of a header, as {@link io.strata.core.cache.Vary} asks for them. */

@@ -46,15 +46,17 @@ class HeadersForCompressedVariantTest {
         "Accept-Encodings|Accept-Encodings, Accept-Encoding"
       })
   void varyNamesAcceptEncodingExactlyOnce(String vary, String expected) {
-    assertEquals(expected, Vary.withAcceptEncoding(vary));
+    assertEquals(expected, VaryHeader.withAcceptEncoding(vary));
   }
 
   @Test
   void severalVaryLinesAreOneList() {
     assertEquals(
-        "Cookie, Origin, Accept-Encoding", Vary.withAcceptEncoding(List.of("Cookie", "Origin")));
+        "Cookie, Origin, Accept-Encoding",
+        VaryHeader.withAcceptEncoding(List.of("Cookie", "Origin")));
     assertEquals(
-        "Cookie, accept-encoding", Vary.withAcceptEncoding(List.of("Cookie", "accept-encoding")));
-    assertEquals("Accept-Encoding", Vary.withAcceptEncoding(List.of()));
+        "Cookie, accept-encoding",
+        VaryHeader.withAcceptEncoding(List.of("Cookie", "accept-encoding")));
+    assertEquals("Accept-Encoding", VaryHeader.withAcceptEncoding(List.of()));
   }
 }

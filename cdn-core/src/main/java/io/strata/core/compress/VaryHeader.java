@@ -3,12 +3,12 @@ package io.strata.core.compress;
 import java.util.List;
 
 /** Adds {@code Accept-Encoding} to a response's {@code Vary} when the edge may compress it. */
-public final class Vary {
+public final class VaryHeader {
 
   /** The field name added. */
   public static final String ACCEPT_ENCODING = "Accept-Encoding";
 
-  private Vary() {}
+  private VaryHeader() {}
 
   /**
    * The {@code Vary} value that also names {@code Accept-Encoding}.
