@@ -33,6 +33,8 @@ class HttpCachingTest {
   private final AtomicInteger notModified = new AtomicInteger();
   private final AtomicInteger version = new AtomicInteger();
   private final AtomicReference<String> mode = new AtomicReference<>("ok");
+  private final AtomicReference<String> lastAcceptEncoding = new AtomicReference<>();
+  private static final String TEXT = "<p>compress me</p>\n".repeat(300);
 
   @BeforeEach
   void start() {
@@ -56,6 +58,17 @@ class HttpCachingTest {
                         .putHeader("Cache-Control", "max-age=60")
                         .putHeader("Vary", "X-Variant")
                         .end("varying " + version.incrementAndGet()))
+            .on(
+                "/text/",
+                req -> {
+                  lastAcceptEncoding.set(req.getHeader("Accept-Encoding"));
+                  String body = req.path().contains("small") ? "tiny" : TEXT;
+                  req.response()
+                      .putHeader("Cache-Control", "max-age=60")
+                      .putHeader("ETag", "\"t1\"")
+                      .putHeader("Content-Type", "text/html; charset=utf-8")
+                      .end(body);
+                })
             .on(
                 "/cdn/",
                 req ->
@@ -351,5 +364,60 @@ class HttpCachingTest {
     Response changed = get("/etag/ir", "Range", "bytes=0-3", "If-Range", "\"v0\"");
     assertEquals(200, changed.status());
     assertEquals("etag body", changed.text());
+  }
+
+  private static String gunzip(Buffer body) {
+    try (var in =
+        new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body.getBytes()))) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void compressibleObjectIsGzippedOnceAndServedToEveryViewerThatAcceptsIt() {
+    Response first = get("/text/page", "Accept-Encoding", "gzip, deflate");
+    Response second = get("/text/page", "Accept-Encoding", "deflate, gzip;q=0.5");
+
+    assertEquals("gzip", first.header("Content-Encoding"));
+    assertEquals(TEXT, gunzip(first.body()));
+    assertTrue(first.body().length() < TEXT.length() / 4);
+    assertEquals("W/\"t1\"", first.header("ETag"));
+    assertTrue(first.header("Vary").contains("Accept-Encoding"), first.header("Vary"));
+    assertEquals("Hit from strata", second.header("X-Cache"));
+    assertEquals(TEXT, gunzip(second.body()));
+    assertEquals("gzip", lastAcceptEncoding.get(), "the origin gets the normalised value");
+    assertEquals(1, origin.hits("/text/page"));
+  }
+
+  @Test
+  void viewerThatAcceptsNoEncodingGetsTheIdentityBody() {
+    get("/text/id", "Accept-Encoding", "gzip");
+    Response plain = viewer.get("/text/id");
+
+    assertNull(plain.header("Content-Encoding"));
+    assertEquals(TEXT, plain.text());
+    assertEquals("identity", lastAcceptEncoding.get());
+  }
+
+  @Test
+  void brotliIsPreferredWhenTheViewerAcceptsIt() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        io.strata.core.compress.BrotliEncoder.isAvailable());
+    Response br = get("/text/br", "Accept-Encoding", "gzip, br");
+    assertEquals("br", br.header("Content-Encoding"));
+    assertTrue(br.body().length() < TEXT.length() / 4);
+  }
+
+  @Test
+  void smallObjectsAndBehaviorsWithoutCompressAreNotCompressed() {
+    Response small = get("/text/small", "Accept-Encoding", "gzip");
+    Response uncompressedBehavior = get("/etag/z", "Accept-Encoding", "gzip");
+
+    assertNull(small.header("Content-Encoding"));
+    assertEquals("tiny", small.text());
+    assertNull(uncompressedBehavior.header("Content-Encoding"));
+    assertEquals("etag body", uncompressedBehavior.text());
   }
 }

@@ -77,6 +77,9 @@ final class Tiers implements AutoCloseable {
         "      - pathPattern: /api/*",
         "        origin: web",
         "        cachePolicy: { minTtl: 0, defaultTtl: 0, maxTtl: 0 }",
+        "      - pathPattern: /text/*",
+        "        origin: web",
+        "        compress: true",
         "");
   }
 

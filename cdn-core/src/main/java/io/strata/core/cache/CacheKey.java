@@ -5,16 +5,20 @@ import io.strata.core.routing.Router;
 
 /**
  * What a stored response is filed under: the distribution, the normalised viewer host, the path,
- * and — for a response with {@code Vary} — the secondary key of the request's values for the
- * headers it varies on ({@code ""} for the primary key). GET and HEAD share a key. Built only by
- * {@link #of} and {@link #withVariant}, so lookup, fill and store always agree.
+ * the normalised {@code Accept-Encoding} when the behavior compresses ({@code br,gzip}, {@code
+ * gzip}, {@code br} or {@code ""}, as CloudFront keys it), and — for a response with {@code Vary} —
+ * the secondary key of the request's values for the headers it varies on ({@code ""} for the
+ * primary key). GET and HEAD share a key. Built only by {@link #of} and {@link #withVariant}, so
+ * lookup, fill and store always agree.
  */
-public record CacheKey(String distributionId, String host, String path, String variant) {
+public record CacheKey(
+    String distributionId, String host, String path, String acceptEncoding, String variant) {
 
   public CacheKey {
     java.util.Objects.requireNonNull(distributionId, "distributionId");
     java.util.Objects.requireNonNull(host, "host");
     java.util.Objects.requireNonNull(path, "path");
+    java.util.Objects.requireNonNull(acceptEncoding, "acceptEncoding");
     java.util.Objects.requireNonNull(variant, "variant");
   }
 
@@ -23,18 +27,24 @@ public record CacheKey(String distributionId, String host, String path, String v
    * path (no query).
    */
   public static CacheKey of(Route route, String host, String path) {
+    return of(route, host, path, "");
+  }
+
+  /** The primary key of the variant compressed for a normalised {@code Accept-Encoding}. */
+  public static CacheKey of(Route route, String host, String path, String acceptEncoding) {
     String normalized = Router.normalizeHost(host);
-    return new CacheKey(route.distribution().id(), normalized == null ? "" : normalized, path, "");
+    return new CacheKey(
+        route.distribution().id(), normalized == null ? "" : normalized, path, acceptEncoding, "");
   }
 
   /** The key of one variant of this primary key. */
   public CacheKey withVariant(String secondaryKey) {
-    return new CacheKey(distributionId, host, path, secondaryKey);
+    return new CacheKey(distributionId, host, path, acceptEncoding, secondaryKey);
   }
 
   /** The primary key this key is a variant of (itself when it is primary). */
   public CacheKey primary() {
-    return variant.isEmpty() ? this : new CacheKey(distributionId, host, path, "");
+    return variant.isEmpty() ? this : new CacheKey(distributionId, host, path, acceptEncoding, "");
   }
 
   /**

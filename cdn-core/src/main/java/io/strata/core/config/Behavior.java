@@ -11,8 +11,10 @@ import io.strata.core.routing.PathPattern;
  * @param pathPattern the path pattern; {@code *} for a distribution's default behaviour
  * @param origin the id of an origin of the same distribution
  * @param cachePolicy the TTL bounds; {@code null} means {@link CachePolicy#DEFAULT}
+ * @param compress compress responses for viewers that accept it, with CloudFront's rules
  */
-public record Behavior(PathPattern pathPattern, String origin, CachePolicy cachePolicy) {
+public record Behavior(
+    PathPattern pathPattern, String origin, CachePolicy cachePolicy, boolean compress) {
 
   /**
    * Validates the fields and defaults a missing cache policy.
@@ -34,6 +36,6 @@ public record Behavior(PathPattern pathPattern, String origin, CachePolicy cache
    * @param origin the id of an origin of the same distribution
    */
   public Behavior(PathPattern pathPattern, String origin) {
-    this(pathPattern, origin, CachePolicy.DEFAULT);
+    this(pathPattern, origin, CachePolicy.DEFAULT, false);
   }
 }

@@ -28,7 +28,7 @@ final class ConfigBinder {
   private static final List<String> ORIGIN_FIELDS =
       List.of("id", "url", "connectTimeoutMs", "readTimeoutMs");
   private static final List<String> BEHAVIOR_FIELDS =
-      List.of("pathPattern", "origin", "cachePolicy");
+      List.of("pathPattern", "origin", "cachePolicy", "compress");
   private static final List<String> CACHE_POLICY_FIELDS = List.of("minTtl", "defaultTtl", "maxTtl");
 
   private static final BigInteger INT_MIN = BigInteger.valueOf(Integer.MIN_VALUE);
@@ -150,8 +150,9 @@ final class ConfigBinder {
             ? CachePolicy.DEFAULT
             : cachePolicy(
                 policyEntry.value(), policyEntry.keyPosition(), field(path, "cachePolicy"));
+    boolean compress = booleanValue(mapping.entries().get("compress"), path, false);
     PathPattern finalPattern = pattern;
-    return construct(node, at, path, () -> new Behavior(finalPattern, origin, policy));
+    return construct(node, at, path, () -> new Behavior(finalPattern, origin, policy, compress));
   }
 
   private CachePolicy cachePolicy(YamlNode node, Position at, String path) {
@@ -230,6 +231,21 @@ final class ConfigBinder {
       return defaultValue;
     }
     return integer(entry, parentPath, INT_MIN, INT_MAX, "a 32-bit integer").intValue();
+  }
+
+  private boolean booleanValue(Entry entry, String parentPath, boolean fallback) {
+    if (entry == null) {
+      return fallback;
+    }
+    if (!(entry.value() instanceof Scalar scalar) || scalar.kind() != Scalar.Kind.BOOLEAN) {
+      throw error(
+          entry.keyPosition(),
+          field(parentPath, entry.key())
+              + ": "
+              + entry.value().describe()
+              + " (expected: true or false)");
+    }
+    return Boolean.parseBoolean(scalar.text().toLowerCase(java.util.Locale.ROOT));
   }
 
   private OptionalLong longValue(Entry entry, String parentPath) {

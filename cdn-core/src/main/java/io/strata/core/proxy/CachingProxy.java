@@ -5,6 +5,7 @@ import io.strata.core.cache.CacheStore;
 import io.strata.core.cache.CachedObject;
 import io.strata.core.cache.Fill;
 import io.strata.core.cache.FillRegistry;
+import io.strata.core.compress.AcceptEncoding;
 import io.strata.core.metrics.NodeMetrics;
 import io.strata.core.routing.Route;
 import io.strata.core.routing.Router;
@@ -98,7 +99,13 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
         (method == HttpMethod.GET || method == HttpMethod.HEAD)
             && !route.behavior().cachePolicy().cachingDisabled();
     if (cacheable) {
-      serveCacheable(request, route, authority.toString(), CacheKey.of(route, host, path), id);
+      String acceptEncoding =
+          route.behavior().compress()
+              ? AcceptEncoding.normalize(
+                  String.join(",", request.headers().getAll("Accept-Encoding")))
+              : AcceptEncoding.IDENTITY;
+      serveCacheable(
+          request, route, authority.toString(), CacheKey.of(route, host, path, acceptEncoding), id);
     } else {
       metrics.pass();
       boolean safe =
@@ -120,7 +127,9 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
       HttpServerRequest request, Route route, String viewerHost, CacheKey primary, String id) {
     CacheKey key =
         store.keyFor(
-            primary, StoredResponses.requestValues(request), StoredResponses.VARY_NORMALIZER);
+            primary,
+            StoredResponses.requestValues(request),
+            StoredResponses.varyNormalizer(route.behavior().compress()));
     if (key == null) {
       // The request's values for the varying headers are too long to key on: do not cache.
       metrics.pass();
@@ -183,6 +192,7 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
             clock,
             viaToken,
             tier.nodeId(),
+            StoredResponses.varyNormalizer(route.behavior().compress()),
             secondary -> {
               if (secondary == null) {
                 metrics.pass();
@@ -236,9 +246,16 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
   private void invalidate(String host, String path) {
     Route route = routes.get().route(host, path);
     if (route != null) {
-      store.invalidate(CacheKey.of(route, host, path));
+      for (String coding : INVALIDATED_CODINGS) {
+        store.invalidate(CacheKey.of(route, host, path, coding));
+      }
     }
   }
+
+  /** Every normalised Accept-Encoding a compressed object may be stored under. */
+  private static final java.util.List<String> INVALIDATED_CODINGS =
+      java.util.List.of(
+          AcceptEncoding.IDENTITY, AcceptEncoding.GZIP, AcceptEncoding.BR, AcceptEncoding.BR_GZIP);
 
   private String requestId(HttpServerRequest request) {
     // An id from the tier in front is kept so one request reads the same in every tier's log;

@@ -36,6 +36,7 @@ final class FillReader implements Fill.Reader {
   private final boolean headOnly;
   private final AtomicBoolean wakePending = new AtomicBoolean();
   private final java.util.function.Consumer<String> refillAs;
+  private final java.util.function.BiFunction<String, String, String> varyNormalizer;
   private Fill fill;
   private String xCache;
   private String fwd;
@@ -54,7 +55,9 @@ final class FillReader implements Fill.Reader {
       Clock clock,
       String viaToken,
       String nodeId,
+      java.util.function.BiFunction<String, String, String> varyNormalizer,
       java.util.function.Consumer<String> refillAs) {
+    this.varyNormalizer = varyNormalizer;
     this.refillAs = refillAs;
     this.request = request;
     this.response = request.response();
@@ -177,12 +180,9 @@ final class FillReader implements Fill.Reader {
     if (names == null || names.isEmpty()) {
       return false;
     }
-    String mine =
-        Vary.secondaryKey(
-            names, StoredResponses.requestValues(request), StoredResponses.VARY_NORMALIZER);
+    String mine = Vary.secondaryKey(names, StoredResponses.requestValues(request), varyNormalizer);
     String starter =
-        Vary.secondaryKey(
-            names, name -> fill.requestHeaders().getAll(name), StoredResponses.VARY_NORMALIZER);
+        Vary.secondaryKey(names, name -> fill.requestHeaders().getAll(name), varyNormalizer);
     if (java.util.Objects.equals(mine, starter)) {
       return false;
     }

@@ -7,6 +7,10 @@ import io.strata.core.cache.Cacheability;
 import io.strata.core.cache.CachedObject;
 import io.strata.core.cache.Fill;
 import io.strata.core.cache.ResponseHead;
+import io.strata.core.compress.Compressibility;
+import io.strata.core.compress.ContentEncoder;
+import io.strata.core.compress.ETags;
+import io.strata.core.compress.VaryHeader;
 import io.strata.core.http.Hop;
 import io.strata.core.http.HttpDate;
 import io.strata.core.metrics.NodeMetrics;
@@ -18,9 +22,11 @@ import io.strata.core.upstream.UpstreamRequest;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.function.BiFunction;
 
 /**
  * Sends the one upstream request of a fill — conditional when a stale object with a validator is
@@ -71,7 +77,9 @@ final class FillStarter {
     Context context = Vertx.currentContext();
     long sentAtMillis = clock.millis();
     long sentAtNanos = System.nanoTime();
-    MultiMap headers = forwarded.forCachedFetch(request, id);
+    MultiMap headers = forwarded.forCachedFetch(request, id, key.acceptEncoding());
+    BiFunction<String, String, String> normalizer =
+        StoredResponses.varyNormalizer(route.behavior().compress());
     if (stale != null) {
       if (stale.etag() != null) {
         headers.set("If-None-Match", stale.etag());
@@ -118,12 +126,30 @@ final class FillStarter {
               if (response.statusCode() >= 500) {
                 openErrorWindow(key, stale);
               }
-              ResponseHead head = headOf(response, route, now, initialAge);
+              ResponseHead upstreamHead = headOf(response, route, now, initialAge);
+              Compressibility.Decision compression =
+                  Compressibility.decide(
+                      route.behavior().compress(),
+                      key.acceptEncoding(),
+                      upstreamHead.status(),
+                      response.headers(),
+                      upstreamHead.lifetimeSeconds());
+              ContentEncoder encoder =
+                  compression.compress() ? ContentEncoder.create(compression.coding()) : null;
+              ResponseHead head =
+                  encoder == null ? upstreamHead : compressed(upstreamHead, encoder);
               fill.head(head, control(context, response));
               response.handler(
                   chunk -> {
                     metrics.bytesIn(chunk.length());
-                    fill.chunk(chunk);
+                    if (encoder == null) {
+                      fill.chunk(chunk);
+                    } else {
+                      Buffer out = encoder.encode(chunk);
+                      if (out.length() > 0) {
+                        fill.chunk(out);
+                      }
+                    }
                   });
               response.exceptionHandler(
                   err -> {
@@ -134,27 +160,37 @@ final class FillStarter {
                         id,
                         key.path(),
                         String.valueOf(err.getMessage()));
+                    if (encoder != null) {
+                      encoder.close();
+                    }
                     fill.fail(err);
                   });
               response.endHandler(
-                  v ->
-                      fill.end(
-                          body -> {
-                            MultiMap stored =
-                                MultiMap.caseInsensitiveMultiMap().addAll(head.headers());
-                            stored.set("Content-Length", Integer.toString(body.length()));
-                            store.put(
-                                key.primary(),
-                                name -> requestHeaders.getAll(name),
-                                StoredResponses.VARY_NORMALIZER,
-                                new CachedObject(
-                                    head.status(),
-                                    stored,
-                                    body,
-                                    head.responseTimeMillis(),
-                                    head.correctedInitialAgeMillis(),
-                                    head.decision()));
-                          }));
+                  v -> {
+                    if (encoder != null) {
+                      Buffer tail = encoder.finish();
+                      if (tail.length() > 0) {
+                        fill.chunk(tail);
+                      }
+                    }
+                    fill.end(
+                        body -> {
+                          MultiMap stored =
+                              MultiMap.caseInsensitiveMultiMap().addAll(head.headers());
+                          stored.set("Content-Length", Integer.toString(body.length()));
+                          store.put(
+                              key.primary(),
+                              name -> requestHeaders.getAll(name),
+                              normalizer,
+                              new CachedObject(
+                                  head.status(),
+                                  stored,
+                                  body,
+                                  head.responseTimeMillis(),
+                                  head.correctedInitialAgeMillis(),
+                                  head.decision()));
+                        });
+                  });
             });
   }
 
@@ -183,8 +219,34 @@ final class FillStarter {
             store.put(
                 key.primary(),
                 name -> requestHeaders.getAll(name),
-                StoredResponses.VARY_NORMALIZER,
+                StoredResponses.varyNormalizer(route.behavior().compress()),
                 refreshed));
+  }
+
+  /**
+   * The head of the variant this tier compresses itself: no length (the body is encoded as it
+   * streams), the coding named, a strong ETag made weak (an invalid one dropped), and {@code Vary:
+   * Accept-Encoding}.
+   */
+  private static ResponseHead compressed(ResponseHead head, ContentEncoder encoder) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(head.headers());
+    headers.remove("Content-Length");
+    headers.set("Content-Encoding", encoder.coding().token());
+    String etag = ETags.weaken(headers.get("ETag"));
+    if (etag == null) {
+      headers.remove("ETag");
+    } else {
+      headers.set("ETag", etag);
+    }
+    headers.set("Vary", VaryHeader.withAcceptEncoding(headers.getAll("Vary")));
+    return new ResponseHead(
+        head.status(),
+        headers,
+        -1,
+        head.responseTimeMillis(),
+        head.correctedInitialAgeMillis(),
+        head.decision(),
+        head.upstreamStatus());
   }
 
   /** CloudFront's rule: after an upstream failure, serve the expired object for a while. */

@@ -16,11 +16,12 @@ final class ForwardedHeaders {
   /**
    * For a cacheable request only what the cache key holds may reach the next tier, or viewers that
    * share a key could be served a response shaped by another viewer's headers. So nothing of the
-   * viewer's is copied; {@code Accept-Encoding: identity} keeps the stored body plain.
+   * viewer's is copied but the normalised {@code Accept-Encoding} of the key ({@code identity} when
+   * the behavior does not compress), as CloudFront sends it.
    */
-  MultiMap forCachedFetch(HttpServerRequest request, String requestId) {
+  MultiMap forCachedFetch(HttpServerRequest request, String requestId, String acceptEncoding) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    headers.add("Accept-Encoding", "identity");
+    headers.add("Accept-Encoding", acceptEncoding.isEmpty() ? "identity" : acceptEncoding);
     headers.add("User-Agent", "Strata");
     addCommon(headers, request, requestId);
     return headers;

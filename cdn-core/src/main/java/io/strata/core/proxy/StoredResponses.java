@@ -1,6 +1,7 @@
 package io.strata.core.proxy;
 
 import io.strata.core.cache.CachedObject;
+import io.strata.core.compress.AcceptEncoding;
 import io.strata.core.http.ByteRange;
 import io.strata.core.http.ByteRanges;
 import io.strata.core.http.MultipartByteranges;
@@ -138,6 +139,17 @@ final class StoredResponses {
     return name -> request.headers().getAll(name);
   }
 
-  /** How a request header's value is normalised before it becomes part of a secondary key. */
-  static final BiFunction<String, String, String> VARY_NORMALIZER = (name, value) -> value;
+  /**
+   * How a request header's value is normalised before it becomes part of a secondary key. {@code
+   * Accept-Encoding} keys on what this tier sends upstream: its normalised form when the behavior
+   * compresses, otherwise nothing (the upstream always gets {@code identity}).
+   */
+  static BiFunction<String, String, String> varyNormalizer(boolean compress) {
+    return compress ? COMPRESSING : IDENTITY_ONLY;
+  }
+
+  private static final BiFunction<String, String, String> COMPRESSING =
+      (name, value) -> name.equals("accept-encoding") ? AcceptEncoding.normalize(value) : value;
+  private static final BiFunction<String, String, String> IDENTITY_ONLY =
+      (name, value) -> name.equals("accept-encoding") ? "" : value;
 }

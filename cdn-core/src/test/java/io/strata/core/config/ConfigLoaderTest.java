@@ -154,7 +154,7 @@ class ConfigLoaderTest {
                 "      origin: web\n      orign: web\n    behaviors:"));
     assertEquals(
         "site.yaml:10:7: unknown field 'orign' in distributions[0].defaultBehavior"
-            + " (known: pathPattern, origin, cachePolicy)",
+            + " (known: pathPattern, origin, cachePolicy, compress)",
         e.getMessage());
   }
 
@@ -397,7 +397,7 @@ class ConfigLoaderTest {
             minimalWith("    defaultBehavior:\n      origin: web\n", "    defaultBehavior: web\n"));
     assertEquals(
         "site.yaml:8:5: distributions[0].defaultBehavior: 'web' (expected: a mapping with fields"
-            + " pathPattern, origin, cachePolicy)",
+            + " pathPattern, origin, cachePolicy, compress)",
         e.getMessage());
     e = reject(minimalWith("aliases: [example.com]", "aliases: example.com"));
     assertEquals(
@@ -437,5 +437,33 @@ class ConfigLoaderTest {
     Path file = dir.resolve("absent.yaml");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
     assertTrue(e.getMessage().startsWith(file + ": cannot read:"), e.getMessage());
+  }
+
+  @Test
+  void compressMustBeABoolean() {
+    String yaml =
+        String.join(
+            "\n",
+            "distributions:",
+            "  - id: site",
+            "    aliases: [a.example]",
+            "    origins: [{ id: web, url: 'http://127.0.0.1:8000' }]",
+            "    defaultBehavior: { origin: web, compress: yes please }",
+            "");
+    ConfigException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ConfigException.class, () -> ConfigLoader.parse(yaml, "site.yaml"));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        e.getMessage()
+            .contains(
+                "distributions[0].defaultBehavior.compress: 'yes please' (expected: true or"
+                    + " false)"),
+        e.getMessage());
+    org.junit.jupiter.api.Assertions.assertTrue(
+        ConfigLoader.parse(yaml.replace("yes please", "true"), "site.yaml")
+            .distributions()
+            .get(0)
+            .defaultBehavior()
+            .compress());
   }
 }
