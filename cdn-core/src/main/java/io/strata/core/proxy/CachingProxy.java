@@ -138,44 +138,40 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
     }
     long now = clock.millis();
     CachedObject stored = store.get(key);
-    if (stored != null) {
-      if (stored.isFresh(now)) {
-        metrics.hit();
-        StoredResponses.write(
-            request,
-            stored,
-            now,
-            viaToken,
-            StrataHeaders.HIT,
-            CacheStatus.hit(tier.nodeId(), stored.ttlSeconds(now), null));
-        return;
-      }
-      if (stored.inErrorWindow(now)) {
-        metrics.hit();
-        StoredResponses.write(
-            request,
-            stored,
-            now,
-            viaToken,
-            StrataHeaders.HIT,
-            CacheStatus.hit(tier.nodeId(), stored.ttlSeconds(now), "error-window"));
-        return;
-      }
-      if (stored.servableWhileRevalidating(now)) {
-        metrics.hit();
+    String servedBecause = stored == null ? null : servableWithoutUpstream(stored, now);
+    if (servedBecause != null) {
+      metrics.hit();
+      if (servedBecause.equals("stale-while-revalidate")) {
         revalidateInBackground(key, stored, route, request, viewerHost, id);
-        StoredResponses.write(
-            request,
-            stored,
-            now,
-            viaToken,
-            StrataHeaders.HIT,
-            CacheStatus.hit(tier.nodeId(), stored.ttlSeconds(now), "stale-while-revalidate"));
-        return;
       }
+      StoredResponses.write(
+          request,
+          stored,
+          now,
+          viaToken,
+          StrataHeaders.HIT,
+          CacheStatus.hit(
+              tier.nodeId(),
+              stored.ttlSeconds(now),
+              servedBecause.isEmpty() ? null : servedBecause));
+      return;
     }
     String fwd = stored != null ? "stale" : key.variant().isEmpty() ? "uri-miss" : "vary-miss";
     fill(request, route, viewerHost, key, stored, fwd, id);
+  }
+
+  /**
+   * Why a stored object may be served without waiting for upstream: {@code ""} when fresh, {@code
+   * error-window} or {@code stale-while-revalidate} when stale but allowed; null when it may not.
+   */
+  private static String servableWithoutUpstream(CachedObject stored, long now) {
+    if (stored.isFresh(now)) {
+      return "";
+    }
+    if (stored.inErrorWindow(now)) {
+      return "error-window";
+    }
+    return stored.servableWhileRevalidating(now) ? "stale-while-revalidate" : null;
   }
 
   private void fill(

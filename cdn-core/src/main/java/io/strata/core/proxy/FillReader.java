@@ -264,13 +264,7 @@ final class FillReader implements Fill.Reader {
     response.headers().addAll(headers);
     StoredResponses.tierHeaders(response, headers, head.ageSeconds(now), viaToken, label, member);
     if (range instanceof RangeDecision.Unsatisfiable unsatisfiable) {
-      response.setStatusCode(416);
-      response.headers().remove("Content-Type");
-      response
-          .headers()
-          .set("Content-Range", unsatisfiable.contentRange())
-          .set("Content-Length", "0");
-      response.end();
+      StoredResponses.endUnsatisfiable(response, unsatisfiable);
       return false;
     }
     // Several ranges on a miss are answered with the whole body (a server may ignore Range);
