@@ -77,6 +77,24 @@ public final class CacheStore {
     cache.invalidate(key);
   }
 
+  /**
+   * Removes every entry {@code test} accepts, for invalidations. Walks the whole store once; an
+   * entry stored concurrently with the walk may be kept. Non-blocking but O(entries): call it off
+   * the request path.
+   *
+   * @return the number of entries removed
+   */
+  public int invalidateIf(java.util.function.BiPredicate<CacheKey, CachedObject> test) {
+    int removed = 0;
+    var map = cache.asMap();
+    for (var e : map.entrySet()) {
+      if (test.test(e.getKey(), e.getValue()) && map.remove(e.getKey(), e.getValue())) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   public long byteBudget() {
     return byteBudget;
   }
