@@ -165,6 +165,27 @@ public final class CacheStore {
     }
   }
 
+  /**
+   * Removes every entry {@code test} accepts, for invalidations. Walks the whole store once; an
+   * entry stored concurrently with the walk may be kept. Non-blocking but O(entries): call it off
+   * the request path.
+   *
+   * @return the number of entries removed
+   */
+  public int invalidateIf(java.util.function.BiPredicate<CacheKey, CachedObject> test) {
+    int removed = 0;
+    var map = cache.asMap();
+    for (var e : map.entrySet()) {
+      // A Vary index left behind only points at variants that are gone: lookups then miss.
+      if (e.getValue() instanceof CachedObject object
+          && test.test(e.getKey(), object)
+          && map.remove(e.getKey(), object)) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   public long byteBudget() {
     return byteBudget;
   }
