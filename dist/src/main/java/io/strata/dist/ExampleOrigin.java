@@ -23,9 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * often the origin was actually reached.
  *
  * <p>{@code /gen/SIZE/NAME} answers {@code SIZE} bytes ({@code 1024}, {@code 16k}, {@code 1m}; at
- * most 64 MiB) that depend only on {@code NAME} and {@code SIZE}, cacheable for an hour: the content
- * the load tests and the side-by-side benchmark use. {@code /gen/SIZE/MILLISms/NAME} answers the
- * same after a delay of {@code MILLIS} (at most 10 s), a slow origin for flash-crowd tests.
+ * most 64 MiB) that depend only on {@code NAME} and {@code SIZE}, cacheable for an hour: the
+ * content the load tests and the side-by-side benchmark use. {@code /gen/SIZE/MILLISms/NAME}
+ * answers the same after a delay of {@code MILLIS} (at most 10 s), a slow origin for flash-crowd
+ * tests.
  */
 final class ExampleOrigin {
   private static final Map<String, String> TYPES =

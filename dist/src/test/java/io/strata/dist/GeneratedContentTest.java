@@ -65,7 +65,9 @@ class GeneratedContentTest {
   @Test
   void malformedOrOversizedRequestsAreRefusedWithoutCaching() {
     for (String bad :
-        new String[] {"/gen/", "/gen/abc/x", "/gen/65m/x", "/gen/1k/", "/gen/1k/20s/x", "/gen/1k/99999ms/x"}) {
+        new String[] {
+          "/gen/", "/gen/abc/x", "/gen/65m/x", "/gen/1k/", "/gen/1k/20s/x", "/gen/1k/99999ms/x"
+        }) {
       TestClient.Response r = client.get(bad);
       assertEquals(400, r.status(), bad);
       assertEquals("no-store", r.header("Cache-Control"), bad);
