@@ -19,6 +19,8 @@ public final class HttpListener {
   private final Vertx vertx;
   private final String deploymentId;
   private final int port;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private HttpListener(Vertx vertx, String deploymentId, int port) {
     this.vertx = vertx;
@@ -71,7 +73,10 @@ public final class HttpListener {
     return port;
   }
 
+  /** Stops listening; calling it again does nothing. */
   public Future<Void> close() {
-    return vertx.undeploy(deploymentId);
+    return closed.compareAndSet(false, true)
+        ? vertx.undeploy(deploymentId)
+        : Future.succeededFuture();
   }
 }
