@@ -91,22 +91,35 @@ public final class CacheStore {
   }
 
   /**
-   * The key a request for {@code primary} is stored or filled under: the variant key when the
-   * stored responses vary, else the primary key; null when the request's values make a secondary
-   * key too long to store.
+   * What a request for {@code primary} finds: the key it is stored or filled under (the variant key
+   * when the stored responses vary, else the primary key) and the object there, if any. One map
+   * lookup when the object does not vary.
+   *
+   * @param key null when the request's values make a secondary key too long to store
+   * @param object the stored object (fresh or stale), or null
+   */
+  public record Lookup(CacheKey key, CachedObject object) {}
+
+  /**
+   * Finds what is stored for a request for {@code primary}.
    *
    * @param requestValues the request's values of a (lower-case) header name
    * @param normalize maps (lower-case name, joined value) to the value keyed on
    */
-  public CacheKey keyFor(
+  public Lookup lookup(
       CacheKey primary,
       Function<String, List<String>> requestValues,
       BiFunction<String, String, String> normalize) {
-    if (cache.getIfPresent(primary) instanceof VaryIndex index) {
+    Object found = cache.getIfPresent(primary);
+    if (found instanceof VaryIndex index) {
       String secondary = Vary.secondaryKey(index.names(), requestValues, normalize);
-      return secondary == null ? null : primary.withVariant(secondary);
+      if (secondary == null) {
+        return new Lookup(null, null);
+      }
+      CacheKey variant = primary.withVariant(secondary);
+      return new Lookup(variant, get(variant));
     }
-    return primary;
+    return new Lookup(primary, (CachedObject) found);
   }
 
   /** The stored object (fresh or stale) at {@code key}, or null. */

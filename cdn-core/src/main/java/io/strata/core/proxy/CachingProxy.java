@@ -125,11 +125,12 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
    */
   private void serveCacheable(
       HttpServerRequest request, Route route, String viewerHost, CacheKey primary, String id) {
-    CacheKey key =
-        store.keyFor(
+    CacheStore.Lookup lookup =
+        store.lookup(
             primary,
             StoredResponses.requestValues(request),
             StoredResponses.varyNormalizer(route.behavior().compress()));
+    CacheKey key = lookup.key();
     if (key == null) {
       // The request's values for the varying headers are too long to key on: do not cache.
       metrics.pass();
@@ -137,7 +138,7 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
       return;
     }
     long now = clock.millis();
-    CachedObject stored = store.get(key);
+    CachedObject stored = lookup.object();
     String servedBecause = stored == null ? null : servableWithoutUpstream(stored, now);
     if (servedBecause != null) {
       metrics.hit();
