@@ -48,6 +48,7 @@ public final class ControlPlane {
   private final List<ApiRoute> routes;
   private HttpServer server;
   private String generatedAdminToken;
+  private final String localNodeToken;
 
   private ControlPlane(Vertx vertx, ControlPlaneOptions options, Store store) {
     this.vertx = vertx;
@@ -62,6 +63,7 @@ public final class ControlPlane {
             clock, nodes, options.maxPathsInProgress(), options.maxWildcardPathsInProgress());
     this.prewarmer = new Prewarmer(vertx, this::blocking, nodes, options.prewarmConcurrency());
     this.routes = new AdminRoutes(this).routes();
+    this.localNodeToken = tokens.createEphemeral(Tokens.Role.NODE, "local-nodes");
   }
 
   /**
@@ -158,9 +160,40 @@ public final class ControlPlane {
     return generatedAdminToken;
   }
 
+  /**
+   * A {@code node}-role token valid until this control plane stops and never stored, for edge and
+   * regional nodes started in the same JVM ({@code strata up}).
+   */
+  public String localNodeToken() {
+    return localNodeToken;
+  }
+
   /** The current configuration version. */
   public long configVersion() {
     return published.get().version();
+  }
+
+  /**
+   * Imports a configuration document ({@code distributions:}, {@code cachePolicies:}, ...): creates
+   * or updates each resource, all in one transaction, and publishes the result.
+   *
+   * @return one line per resource, such as {@code created distributions/site}
+   * @throws IllegalArgumentException (as the failed future) listing every problem when the document
+   *     is refused; nothing is changed then
+   */
+  public Future<List<String>> importDocument(JsonObject document, String actor) {
+    return this.<Importer.Result>blocking(c -> Importer.run(resources, c, document, actor))
+        .map(
+            result -> {
+              if (result.snapshot() != null) {
+                publish(result.version(), result.snapshot());
+              }
+              return result.lines();
+            })
+        .recover(
+            e ->
+                Future.failedFuture(
+                    e instanceof ApiError ? new IllegalArgumentException(e.getMessage(), e) : e));
   }
 
   /** Stops listening, fails pending long-polls, and closes the store. */

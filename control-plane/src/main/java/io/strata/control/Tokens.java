@@ -55,6 +55,7 @@ final class Tokens {
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private final List<TokenInfo> cache = new CopyOnWriteArrayList<>();
+  private final List<TokenInfo> ephemeral = new CopyOnWriteArrayList<>();
 
   /** Loads the stored tokens; call once at start, from a worker. */
   void load(Connection c) throws SQLException {
@@ -86,7 +87,31 @@ final class Tokens {
         return t;
       }
     }
+    for (TokenInfo t : ephemeral) {
+      if (MessageDigest.isEqual(hash(t.salt(), bytes), t.hash())) {
+        return t;
+      }
+    }
     return null;
+  }
+
+  /**
+   * Creates a token that lives only in this process's memory (never stored), for nodes started in
+   * the same JVM as the control plane.
+   */
+  String createEphemeral(Role role, String id) {
+    String secret = "strata_" + randomUrlSafe(32);
+    byte[] salt = new byte[16];
+    RANDOM.nextBytes(salt);
+    ephemeral.add(
+        new TokenInfo(
+            id,
+            role,
+            "in-process, not stored",
+            System.currentTimeMillis(),
+            salt,
+            hash(salt, secret.getBytes(StandardCharsets.UTF_8))));
+    return secret;
   }
 
   List<TokenInfo> list() {

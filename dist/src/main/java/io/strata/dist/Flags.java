@@ -65,6 +65,12 @@ final class Flags {
     return v == null || v.isBlank() ? fallback : v;
   }
 
+  /** An environment variable by its own name, or null. */
+  String getEnv(String variable) {
+    String v = env.get(variable);
+    return v == null || v.isBlank() ? null : v;
+  }
+
   int port(String name, int fallback) {
     String v = get(name, Integer.toString(fallback));
     try {

@@ -42,7 +42,11 @@ class MainTest {
             "--regional-port",
             "0",
             "--admin-port",
-            "0");
+            "0",
+            "--control-plane-port",
+            "0",
+            "--data",
+            dir.resolve("data").toString());
     Vertx client = Vertx.vertx();
     try (Main.Running running = Main.start(args, Map.of());
         TestClient viewer = new TestClient(client, running.started().ports().get("edge"));
@@ -62,7 +66,7 @@ class MainTest {
           metrics.contains("strata_cache_hits_total{node=\"edge-0\",role=\"edge\"} 1.0"), metrics);
       assertTrue(metrics.contains("jvm_memory_used_bytes"));
       assertEquals(
-          "{\"status\":\"UP\",\"roles\":[\"edge\",\"regional\",\"origin\"]}",
+          "{\"status\":\"UP\",\"roles\":[\"edge\",\"regional\",\"origin\",\"control-plane\"]}",
           admin.get("/health").text());
       assertEquals(404, viewer.get("/metrics").status(), "metrics never on a viewer-facing port");
     } finally {
