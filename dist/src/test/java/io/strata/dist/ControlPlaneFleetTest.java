@@ -162,6 +162,24 @@ class ControlPlaneFleetTest {
   }
 
   @Test
+  void softInvalidationSendsTheNextRequestUpstream() throws Exception {
+    fleet.awaitApplied(create(distribution("127.0.0.1")), 1000);
+    Fleet.Member edge = fleet.edges.get(0);
+    get(edge, "127.0.0.1", "/doc");
+    assertEquals("Hit from strata", get(edge, "127.0.0.1", "/doc").header("X-Cache"));
+    AdminClient.Reply inv =
+        fleet.api.post(
+            "/v1/distributions/site/invalidations",
+            new JsonObject().put("paths", new JsonArray().add("/doc")).put("soft", true));
+    assertEquals(201, inv.status(), inv.json().encode());
+    assertEquals(true, inv.json().getBoolean("soft"));
+    fleet.awaitApplied(inv.json().getLong("version"), 1000);
+    int before = origin.hits("/doc");
+    assertEquals("Miss from strata", get(edge, "127.0.0.1", "/doc").header("X-Cache"));
+    assertEquals(before + 1, origin.hits("/doc"));
+  }
+
+  @Test
   void nodesKeepServingWithoutTheControlPlaneAndCatchUpWhenItReturns() throws Exception {
     fleet.awaitApplied(create(distribution("127.0.0.1")), 1000);
     fleet.stopControlPlane();

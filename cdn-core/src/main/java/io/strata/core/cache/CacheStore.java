@@ -95,6 +95,32 @@ public final class CacheStore {
     return removed;
   }
 
+  /**
+   * Marks every entry {@code test} accepts as stale (soft invalidation): the entry is replaced by a
+   * copy with the same age and no freshness left, so no request is answered from it as fresh and
+   * the next one goes upstream. Whether a stale entry is kept for revalidation or serving stale is
+   * this store's expiry policy; today stale entries expire at once. Same walk as {@link
+   * #invalidateIf}.
+   *
+   * @return the number of entries marked
+   */
+  public int markStaleIf(java.util.function.BiPredicate<CacheKey, CachedObject> test) {
+    int marked = 0;
+    long now = clock.millis();
+    var map = cache.asMap();
+    for (var e : map.entrySet()) {
+      CachedObject o = e.getValue();
+      if (test.test(e.getKey(), o)) {
+        CachedObject stale =
+            new CachedObject(o.status(), o.headers(), o.body(), now, o.currentAgeMillis(now), 0);
+        if (map.replace(e.getKey(), o, stale)) {
+          marked++;
+        }
+      }
+    }
+    return marked;
+  }
+
   public long byteBudget() {
     return byteBudget;
   }

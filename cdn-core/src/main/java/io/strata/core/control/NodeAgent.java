@@ -253,13 +253,16 @@ public final class NodeAgent {
               List<Invalidation> invalidations = parseInvalidations(invalidationList);
               int removed = 0;
               for (Invalidation inv : invalidations) {
-                removed += node.store().invalidateIf(inv::covers);
+                removed +=
+                    inv.soft()
+                        ? node.store().markStaleIf(inv::covers)
+                        : node.store().invalidateIf(inv::covers);
               }
               writeSnapshot(settings.snapshotFile(), version, document);
               if (!invalidations.isEmpty()) {
                 LOG.log(
                     System.Logger.Level.INFO,
-                    "{0}: applied {1} invalidation(s), {2} entries removed",
+                    "{0}: applied {1} invalidation(s), {2} entries removed or marked stale",
                     settings.nodeId(),
                     invalidations.size(),
                     removed);

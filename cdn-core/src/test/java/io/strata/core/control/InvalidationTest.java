@@ -99,6 +99,16 @@ class InvalidationTest {
   }
 
   @Test
+  void softInvalidationMarksCoveredEntriesStale() {
+    CacheStore store = new CacheStore(1 << 20, new ManualClock(0));
+    store.put(key("/images/a.png"), object());
+    store.put(key("/index.html"), object());
+    assertEquals(1, store.markStaleIf(paths("/images/*")::covers));
+    assertEquals(null, store.getFresh(key("/images/a.png")));
+    assertTrue(store.getFresh(key("/index.html")) != null);
+  }
+
+  @Test
   void storeRemovesOnlyCoveredEntries() {
     CacheStore store = new CacheStore(1 << 20, new ManualClock(0));
     store.put(key("/images/a.png"), object());
