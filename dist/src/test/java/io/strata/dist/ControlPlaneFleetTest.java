@@ -41,7 +41,17 @@ class ControlPlaneFleetTest {
                         .putHeader("Cache-Control", "max-age=600")
                         .putHeader(
                             "Cache-Tag", req.path().startsWith("/images/") ? "img, all" : "all")
-                        .end("body of " + req.path()));
+                        .end("body of " + req.path()))
+            .on(
+                "/sitemap.xml",
+                req ->
+                    req.response()
+                        .putHeader("Content-Type", "application/xml")
+                        .end(
+                            "<?xml version=\"1.0\"?><urlset>"
+                                + "<url><loc>http://127.0.0.1/warm/1</loc></url>"
+                                + "<url><loc> http://127.0.0.1/warm/2?x=1&amp;y=2 </loc></url>"
+                                + "</urlset>"));
     fleet = new Fleet(dir, 2, 2);
   }
 
@@ -159,6 +169,50 @@ class ControlPlaneFleetTest {
     fleet.awaitApplied(inv.json().getLong("version"), 1000);
     assertEquals("Miss from strata", get(edge, "127.0.0.1", "/images/a.png").header("X-Cache"));
     assertEquals("Hit from strata", get(edge, "127.0.0.1", "/css/site.css").header("X-Cache"));
+  }
+
+  @Test
+  void prewarmJobFromASitemapFillsOnlyTheChosenEdge() throws Exception {
+    fleet.awaitApplied(create(distribution("127.0.0.1")), 1000);
+    AdminClient.Reply job =
+        fleet.api.post(
+            "/v1/prewarm-jobs",
+            new JsonObject()
+                .put("distributionId", "site")
+                .put("sitemap", origin.url() + "/sitemap.xml")
+                .put("edges", new JsonArray().add("edge-1"))
+                .put("concurrency", 1));
+    assertEquals(201, job.status(), job.json().encode());
+    assertEquals(2, job.json().getInteger("total"));
+    String path = "/v1/prewarm-jobs/" + job.json().getString("id");
+    awaitStatus(path, "state", "Completed");
+    JsonObject done = fleet.api.get(path).json();
+    assertEquals(2, done.getInteger("done"));
+    assertEquals(0, done.getInteger("failed"));
+    JsonObject first = done.getJsonArray("results").getJsonObject(0);
+    assertEquals("edge-1", first.getString("edge"));
+    assertEquals(200, first.getInteger("status"));
+    assertEquals("Miss from strata", first.getString("xCache"));
+
+    assertEquals(
+        "Hit from strata", get(fleet.edges.get(1), "127.0.0.1", "/warm/1").header("X-Cache"));
+    assertEquals(
+        "Hit from strata",
+        get(fleet.edges.get(1), "127.0.0.1", "/warm/2?x=1&y=2").header("X-Cache"));
+    // edge-0 was not chosen: it misses, but the regional tier was warmed by edge-1's fill.
+    assertEquals(
+        "Miss from strata", get(fleet.edges.get(0), "127.0.0.1", "/warm/1").header("X-Cache"));
+    assertEquals(1, origin.hits("/warm/1"));
+
+    AdminClient.Reply bad =
+        fleet.api.post(
+            "/v1/prewarm-jobs",
+            new JsonObject()
+                .put("distributionId", "site")
+                .put("urls", new JsonArray().add("nope"))
+                .put("edges", new JsonArray().add("regional-0")));
+    assertEquals(400, bad.status());
+    assertTrue(bad.json().encode().contains("urls[0]"), bad.json().encode());
   }
 
   @Test
