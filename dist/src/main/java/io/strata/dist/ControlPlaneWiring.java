@@ -43,6 +43,10 @@ final class ControlPlaneWiring {
     if (token != null) {
       o = o.withAdminToken(token);
     }
+    o =
+        o.withInvalidationQuotas(
+            flags.positiveInt("invalidation-paths-limit", o.maxPathsInProgress()),
+            flags.positiveInt("invalidation-wildcards-limit", o.maxWildcardPathsInProgress()));
     String cert = flags.get("tls-cert", null);
     String key = flags.get("tls-key", null);
     if ((cert == null) != (key == null)) {

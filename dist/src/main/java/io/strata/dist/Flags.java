@@ -71,6 +71,19 @@ final class Flags {
     return v == null || v.isBlank() ? null : v;
   }
 
+  int positiveInt(String name, int fallback) {
+    String v = get(name, Integer.toString(fallback));
+    try {
+      int n = Integer.parseInt(v);
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UsageException("--" + name + ": '" + v + "' (expected: a positive integer)");
+  }
+
   int port(String name, int fallback) {
     String v = get(name, Integer.toString(fallback));
     try {

@@ -123,7 +123,9 @@ public final class Main {
                       "jdbc-password",
                       "admin-token",
                       "tls-cert",
-                      "tls-key"),
+                      "tls-key",
+                      "invalidation-paths-limit",
+                      "invalidation-wildcards-limit"),
                   env));
       case "edge" ->
           edge(
@@ -173,7 +175,9 @@ public final class Main {
                       "jdbc-password",
                       "admin-token",
                       "tls-cert",
-                      "tls-key"),
+                      "tls-key",
+                      "invalidation-paths-limit",
+                      "invalidation-wildcards-limit"),
                   env));
       default -> throw new Flags.UsageException("unknown command '" + args.get(0) + "'\n" + USAGE);
     };

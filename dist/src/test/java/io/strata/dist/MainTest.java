@@ -75,6 +75,71 @@ class MainTest {
   }
 
   @Test
+  void edgeAndRegionalCommandsFollowAControlPlaneCommand() throws Exception {
+    int originPort = freePort();
+    Path config = dir.resolve("site.yaml");
+    Files.writeString(
+        config,
+        Files.readString(Path.of("../examples/site.yaml"))
+            .replace("http://127.0.0.1:8000", "http://127.0.0.1:" + originPort));
+    Map<String, String> env = Map.of("STRATA_ADMIN_TOKEN", "main-test-admin-token");
+    String data = dir.resolve("data").toString();
+    Vertx client = Vertx.vertx();
+    try (Main.Running origin =
+            Main.start(
+                List.of("origin", "--site", "../examples/site", "--port", "" + originPort), env);
+        Main.Running cp =
+            Main.start(
+                List.of(
+                    "control-plane", "--port", "0", "--data", data, "--config", config.toString()),
+                env);
+        Main.Running regional =
+            Main.start(
+                List.of(
+                    "regional",
+                    "--port",
+                    "0",
+                    "--admin-port",
+                    "0",
+                    "--data",
+                    data,
+                    "--control-plane",
+                    "http://127.0.0.1:" + cp.started().ports().get("control-plane")),
+                env);
+        Main.Running edge =
+            Main.start(
+                List.of(
+                    "edge",
+                    "--port",
+                    "0",
+                    "--admin-port",
+                    "0",
+                    "--data",
+                    data,
+                    "--regionals",
+                    "http://127.0.0.1:" + regional.started().ports().get("regional"),
+                    "--control-plane",
+                    "http://127.0.0.1:" + cp.started().ports().get("control-plane")),
+                env);
+        TestClient viewer = new TestClient(client, edge.started().ports().get("edge"))) {
+      TestClient.Response first = null;
+      for (int i = 0; i < 100; i++) {
+        first = viewer.get("/");
+        if (first.status() == 200) {
+          break;
+        }
+        Thread.sleep(20);
+      }
+      assertEquals(200, first.status());
+      assertTrue(first.text().contains("Served through Strata"));
+      assertEquals("Hit from strata", viewer.get("/").header("X-Cache"));
+      assertTrue(Files.isRegularFile(dir.resolve("data/nodes/edge-0.json")));
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
   void portAlreadyInUseIsOneLineNamingTheFlagToChange() throws IOException {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
