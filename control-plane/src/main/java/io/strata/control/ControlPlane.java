@@ -1,5 +1,9 @@
 package io.strata.control;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.strata.core.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -46,12 +50,15 @@ public final class ControlPlane {
   private final AtomicReference<Published> published = new AtomicReference<>();
   private final List<Promise<Void>> waiters = new ArrayList<>();
   private final List<ApiRoute> routes;
+  private final MeterRegistry registry;
   private HttpServer server;
   private String generatedAdminToken;
   private final String localNodeToken;
 
-  private ControlPlane(Vertx vertx, ControlPlaneOptions options, Store store) {
+  private ControlPlane(
+      Vertx vertx, ControlPlaneOptions options, Store store, MeterRegistry registry) {
     this.vertx = vertx;
+    this.registry = registry;
     this.options = options;
     this.clock = options.clock();
     this.store = store;
@@ -64,6 +71,12 @@ public final class ControlPlane {
     this.prewarmer = new Prewarmer(vertx, this::blocking, nodes, options.prewarmConcurrency());
     this.routes = new AdminRoutes(this).routes();
     this.localNodeToken = tokens.createEphemeral(Tokens.Role.NODE, "local-nodes");
+    Gauge.builder("strata.control.config.version", published, p -> p.get().version())
+        .description("The published configuration version")
+        .register(registry);
+    Gauge.builder("strata.control.stream.waiting", waiters, List::size)
+        .description("Node long-polls held open")
+        .register(registry);
   }
 
   /**
@@ -71,6 +84,15 @@ public final class ControlPlane {
    * starts listening.
    */
   public static Future<ControlPlane> start(Vertx vertx, ControlPlaneOptions options) {
+    return start(vertx, options, new SimpleMeterRegistry());
+  }
+
+  /**
+   * Like {@link #start(Vertx, ControlPlaneOptions)}, recording meters ({@code strata.control.*}) in
+   * {@code registry}.
+   */
+  public static Future<ControlPlane> start(
+      Vertx vertx, ControlPlaneOptions options, MeterRegistry registry) {
     return vertx
         .<Store>executeBlocking(
             () -> {
@@ -81,7 +103,7 @@ public final class ControlPlane {
             false)
         .compose(
             s -> {
-              ControlPlane cp = new ControlPlane(vertx, options, s);
+              ControlPlane cp = new ControlPlane(vertx, options, s, registry);
               return cp.init().compose(v -> cp.listen()).map(cp).onFailure(e -> s.close());
             });
   }
@@ -354,6 +376,17 @@ public final class ControlPlane {
       }
     }
     ApiRoute route = matched;
+    request
+        .response()
+        .endHandler(
+            v ->
+                Counter.builder("strata.control.api.requests")
+                    .description("Admin API calls by route and status class")
+                    .tag("method", route.method().name())
+                    .tag("route", route.template())
+                    .tag("status", (request.response().getStatusCode() / 100) + "xx")
+                    .register(registry)
+                    .increment());
     Map<String, String> routeParams = params;
     Tokens.TokenInfo who = caller;
     Buffer body = Buffer.buffer();

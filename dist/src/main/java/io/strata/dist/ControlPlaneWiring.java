@@ -99,7 +99,9 @@ final class ControlPlaneWiring {
       String token,
       String role,
       String address,
-      Path dataDir) {
+      Path dataDir,
+      io.micrometer.core.instrument.MeterRegistry registry,
+      Path trustPem) {
     if (token == null || token.isBlank()) {
       throw new Flags.UsageException(
           "--control-plane needs a token: --control-plane-token or STRATA_CONTROL_PLANE_TOKEN"
@@ -118,8 +120,9 @@ final class ControlPlaneWiring {
             dataDir.resolve("nodes").resolve(id + ".json"),
             2_000,
             500,
-            null),
-        node);
+            trustPem),
+        node,
+        registry);
   }
 
   /** A control plane URL from a flag value. */

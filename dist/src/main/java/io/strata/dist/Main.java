@@ -50,10 +50,11 @@ public final class Main {
               + " URL[,URL...]",
           "  regional  a regional node:  --config FILE --port 8081 --admin-port 9092",
           "  origin    the example origin site: --port 8000 --site DIR",
-          "  control-plane  the admin API and config store: --port 9090 --data DIR [--config FILE]"
-              + " [--jdbc-url URL --jdbc-user U --jdbc-password P] [--tls-cert PEM --tls-key PEM]",
+          "  control-plane  the admin API and config store: --port 9090 --admin-port 9094 --data"
+              + " DIR [--config FILE] [--jdbc-url URL --jdbc-user U --jdbc-password P] [--tls-cert"
+              + " PEM --tls-key PEM]",
           "  edge and regional follow a control plane with --control-plane URL"
-              + " --control-plane-token TOKEN (then --config is optional)",
+              + " --control-plane-token TOKEN [--control-plane-ca PEM] (then --config is optional)",
           "flags of up: --config FILE (examples/site.yaml) --host 127.0.0.1 --edge-port 8080"
               + " --regional-port 8081",
           "  --origin-port 8000 --admin-port 9091 --edge-cache-bytes 256m --regional-cache-bytes 1g"
@@ -142,6 +143,7 @@ public final class Main {
                       "node-id",
                       "control-plane",
                       "control-plane-token",
+                      "control-plane-ca",
                       "data"),
                   env));
       case "regional" ->
@@ -158,6 +160,7 @@ public final class Main {
                       "node-id",
                       "control-plane",
                       "control-plane-token",
+                      "control-plane-ca",
                       "data"),
                   env));
       case "origin" -> origin(Flags.parse(rest, Set.of("host", "port", "site"), env));
@@ -177,7 +180,8 @@ public final class Main {
                       "tls-cert",
                       "tls-key",
                       "invalidation-paths-limit",
-                      "invalidation-wildcards-limit"),
+                      "invalidation-wildcards-limit",
+                      "admin-port"),
                   env));
       default -> throw new Flags.UsageException("unknown command '" + args.get(0) + "'\n" + USAGE);
     };
@@ -265,7 +269,7 @@ public final class Main {
           PrometheusMeterRegistry registry = registry();
           ControlPlane cp =
               await(
-                  ControlPlane.start(vertx, cpOptions),
+                  ControlPlane.start(vertx, cpOptions, registry),
                   "control plane",
                   host,
                   cpPort,
@@ -326,7 +330,9 @@ public final class Main {
                         cp.localNodeToken(),
                         n.getKey(),
                         h + n.getValue().port(),
-                        cpOptions.dataDir()),
+                        cpOptions.dataDir(),
+                        registry,
+                        null),
                     n.getKey() + " config follower",
                     host,
                     n.getValue().port(),
@@ -391,6 +397,7 @@ public final class Main {
     Path home = home();
     String host = flags.get("host", "127.0.0.1");
     int port = flags.port("port", 9090);
+    int adminPort = flags.port("admin-port", 9094);
     ControlPlaneOptions options = ControlPlaneWiring.options(flags, home, host, port);
     String config = flags.get("config", null);
     Path configFile = config == null ? null : configPath(flags, home);
@@ -400,9 +407,28 @@ public final class Main {
         vertx,
         stops,
         () -> {
+          PrometheusMeterRegistry registry = registry();
           ControlPlane cp =
-              await(ControlPlane.start(vertx, options), "control plane", host, port, "port");
+              await(
+                  ControlPlane.start(vertx, options, registry),
+                  "control plane",
+                  host,
+                  port,
+                  "port");
           stops.add(cp::close);
+          int admin =
+              await(
+                      AdminServer.start(
+                          vertx,
+                          new ListenOptions(host, adminPort, 1),
+                          registry,
+                          List.of("control-plane"),
+                          () -> true),
+                      "admin",
+                      host,
+                      adminPort,
+                      "admin-port")
+                  .port();
           List<String> lines = new ArrayList<>();
           if (configFile != null) {
             ControlPlaneWiring.importFile(cp, configFile).forEach(l -> lines.add("  " + l));
@@ -423,7 +449,8 @@ public final class Main {
                     + cp.generatedAdminToken()
                     + "  (export STRATA_ADMIN_TOKEN=... for the strata CLI)");
           }
-          return new Started(lines, Map.of("control-plane", cp.port()));
+          lines.add("metrics, health on http://" + hostForUrl(host) + ":" + admin + "/metrics");
+          return new Started(lines, Map.of("control-plane", cp.port(), "admin", admin));
         });
   }
 
@@ -441,7 +468,13 @@ public final class Main {
 
   /** Makes {@code node} follow the control plane named by {@code --control-plane}, if any. */
   private static void followIfAsked(
-      Flags flags, Vertx vertx, Stops stops, CacheNode node, String role, String host) {
+      Flags flags,
+      Vertx vertx,
+      Stops stops,
+      CacheNode node,
+      String role,
+      String host,
+      PrometheusMeterRegistry registry) {
     String cp = flags.get("control-plane", null);
     if (cp == null) {
       return;
@@ -456,7 +489,11 @@ public final class Main {
                 token,
                 role,
                 "http://" + hostForUrl(host) + ":" + node.port(),
-                Path.of(flags.get("data", home().resolve("data").toString()))),
+                Path.of(flags.get("data", home().resolve("data").toString())),
+                registry,
+                flags.get("control-plane-ca", null) == null
+                    ? null
+                    : Path.of(flags.get("control-plane-ca", null))),
             role + " config follower",
             host,
             node.port(),
@@ -504,7 +541,7 @@ public final class Main {
                   host,
                   port,
                   "port");
-          followIfAsked(flags, vertx, stops, edge, "edge", host);
+          followIfAsked(flags, vertx, stops, edge, "edge", host, registry);
           await(
               AdminServer.start(
                   vertx,
@@ -561,7 +598,7 @@ public final class Main {
                   host,
                   port,
                   "port");
-          followIfAsked(flags, vertx, stops, regional, "regional", host);
+          followIfAsked(flags, vertx, stops, regional, "regional", host, registry);
           await(
               AdminServer.start(
                   vertx,

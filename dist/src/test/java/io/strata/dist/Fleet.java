@@ -119,7 +119,8 @@ final class Fleet implements AutoCloseable {
                 200,
                 100,
                 null),
-            node));
+            node,
+            new SimpleMeterRegistry()));
   }
 
   /** Stops a node's agent, server and Vert.x, as a process exit would. */

@@ -65,6 +65,9 @@ class MainTest {
       assertTrue(
           metrics.contains("strata_cache_hits_total{node=\"edge-0\",role=\"edge\"} 1.0"), metrics);
       assertTrue(metrics.contains("jvm_memory_used_bytes"));
+      assertTrue(
+          metrics.contains("strata_node_config_version{node=\"edge-0\",role=\"edge\"} 1.0"),
+          metrics);
       assertEquals(
           "{\"status\":\"UP\",\"roles\":[\"edge\",\"regional\",\"origin\",\"control-plane\"]}",
           admin.get("/health").text());
@@ -91,7 +94,15 @@ class MainTest {
         Main.Running cp =
             Main.start(
                 List.of(
-                    "control-plane", "--port", "0", "--data", data, "--config", config.toString()),
+                    "control-plane",
+                    "--port",
+                    "0",
+                    "--admin-port",
+                    "0",
+                    "--data",
+                    data,
+                    "--config",
+                    config.toString()),
                 env);
         Main.Running regional =
             Main.start(
@@ -134,6 +145,11 @@ class MainTest {
       assertTrue(first.text().contains("Served through Strata"));
       assertEquals("Hit from strata", viewer.get("/").header("X-Cache"));
       assertTrue(Files.isRegularFile(dir.resolve("data/nodes/edge-0.json")));
+      try (TestClient metrics = new TestClient(client, cp.started().ports().get("admin"))) {
+        assertTrue(
+            metrics.get("/metrics").text().contains("strata_control_config_version 1.0"),
+            "control plane meters");
+      }
     } finally {
       client.close();
     }
