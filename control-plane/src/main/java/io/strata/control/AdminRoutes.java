@@ -114,12 +114,10 @@ final class AdminRoutes {
               lowest = Math.min(lowest, n.appliedVersion());
             }
           }
-          int pending = 0;
-          for (StoredResource r :
+          int pending =
               Resources.changedAfter(
-                  c, Invalidations.KIND, lowest == Long.MAX_VALUE ? version : lowest)) {
-            pending++;
-          }
+                      c, Invalidations.KIND, lowest == Long.MAX_VALUE ? version : lowest)
+                  .size();
           JsonObject body =
               new JsonObject()
                   .put("configVersion", version)

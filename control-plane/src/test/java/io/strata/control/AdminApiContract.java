@@ -158,6 +158,37 @@ abstract class AdminApiContract {
   }
 
   @Test
+  void everyProblemOfADistributionIsListedAtOnce() {
+    JsonObject bad = distribution("site", "a.example");
+    bad.put("aliases", new JsonArray().add("a.example").add("http://bad/"));
+    bad.getJsonArray("origins").getJsonObject(0).put("connectTimeoutMs", -5);
+    bad.getJsonArray("origins").add(new JsonObject().put("id", "b").put("url", "ftp://x"));
+    bad.getJsonObject("defaultBehavior").put("cachePolicy", new JsonObject().put("minTtl", -1));
+    bad.getJsonArray("behaviors").getJsonObject(0).put("pathPattern", "/a b");
+    bad.put("cacheTagHeader", "Bad Header");
+    bad.getJsonObject("defaultBehavior").put("cachePolicyId", "missing");
+    Api.Reply reply = api.post("/v1/distributions", bad);
+    assertEquals(400, reply.status());
+    List<String> fields = new ArrayList<>();
+    reply
+        .json()
+        .getJsonObject("error")
+        .getJsonArray("problems")
+        .forEach(p -> fields.add(((JsonObject) p).getString("field")));
+    assertEquals(
+        List.of(
+            "cacheTagHeader",
+            "defaultBehavior.cachePolicyId",
+            "aliases[1]",
+            "origins[0].connectTimeoutMs",
+            "origins[1].url",
+            "defaultBehavior.cachePolicy.minTtl",
+            "behaviors[0].pathPattern"),
+        fields,
+        reply.json().encode());
+  }
+
+  @Test
   void aliasTakenByAnotherDistributionIsRefused() {
     assertEquals(201, api.post("/v1/distributions", distribution("one", "a.example")).status());
     Api.Reply reply = api.post("/v1/distributions", distribution("two", "a.example"));
