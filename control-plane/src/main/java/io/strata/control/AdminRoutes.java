@@ -46,6 +46,7 @@ final class AdminRoutes {
     r.add(route(HttpMethod.GET, "/v1/nodes", ApiRoute.Access.READ, this::listNodes));
     r.add(route(HttpMethod.POST, "/v1/nodes", ApiRoute.Access.NODE, this::register));
     r.add(route(HttpMethod.GET, "/v1/nodes/{id}", ApiRoute.Access.READ, this::getNode));
+    r.add(route(HttpMethod.DELETE, "/v1/nodes/{id}", ApiRoute.Access.WRITE, this::deleteNode));
     r.add(
         route(HttpMethod.POST, "/v1/nodes/{id}/heartbeat", ApiRoute.Access.NODE, this::heartbeat));
     for (ResourceKind kind : ResourceKind.values()) {
@@ -380,6 +381,23 @@ final class AdminRoutes {
           }
           return ApiReply.ok(
               new JsonObject().put("configVersion", Store.configVersion(c)).put("items", items));
+        });
+  }
+
+  /** Forgets a node (one retired for good); a node that is still running registers again. */
+  private Future<ApiReply> deleteNode(ApiCall call) {
+    String id = call.param("id");
+    return cp.blocking(
+        c -> {
+          try (PreparedStatement s = c.prepareStatement("DELETE FROM strata_nodes WHERE id = ?")) {
+            s.setString(1, id);
+            if (s.executeUpdate() != 1) {
+              throw ApiError.notFound("the node '" + id + "'");
+            }
+          }
+          Resources.audit(
+              c, call.actor(), "delete", "nodes", id, null, null, Store.configVersion(c));
+          return ApiReply.noContent();
         });
   }
 

@@ -116,6 +116,42 @@ abstract class AdminApiContract {
   }
 
   @Test
+  void yamlIsAcceptedOnInput() {
+    Api.Reply created =
+        api.send(
+            "POST",
+            "/v1/cache-policies",
+            "id: yaml-policy\nminTtl: 1\ndefaultTtl: 2\nmaxTtl: 3\n",
+            null,
+            "application/yaml");
+    assertEquals(201, created.status(), created.json().encode());
+    assertEquals(2, created.json().getJsonObject("spec").getInteger("defaultTtl"));
+    Api.Reply broken = api.send("POST", "/v1/cache-policies", "a: [", null, "application/yaml");
+    assertEquals(400, broken.status());
+    assertEquals(
+        "(body)",
+        broken
+            .json()
+            .getJsonObject("error")
+            .getJsonArray("problems")
+            .getJsonObject(0)
+            .getString("field"));
+  }
+
+  @Test
+  void retiredNodeCanBeForgotten() {
+    api.post(
+        "/v1/nodes",
+        new JsonObject()
+            .put("id", "edge-9")
+            .put("role", "edge")
+            .put("address", "http://127.0.0.1:1"));
+    assertEquals(204, api.delete("/v1/nodes/edge-9", null).status());
+    assertEquals(404, api.get("/v1/nodes/edge-9").status());
+    assertEquals(404, api.delete("/v1/nodes/edge-9", null).status());
+  }
+
+  @Test
   void creatingAnExistingIdIsAConflict() {
     assertEquals(201, api.post("/v1/distributions", distribution("site", "a.example")).status());
     Api.Reply again = api.post("/v1/distributions", distribution("site", "b.example"));
