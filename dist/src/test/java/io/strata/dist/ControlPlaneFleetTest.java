@@ -123,6 +123,38 @@ class ControlPlaneFleetTest {
   }
 
   @Test
+  void inFlightRequestFinishesOnTheSnapshotItStartedWith() throws Exception {
+    ScriptedOrigin other =
+        new ScriptedOrigin(originVertx).on("/", req -> req.response().end("other origin"));
+    origin.on(
+        "/slow", req -> originVertx.setTimer(400, t -> req.response().end("first origin, slowly")));
+    try {
+      fleet.awaitApplied(create(distribution("127.0.0.1")), 1000);
+      Fleet.Member edge = fleet.edges.get(0);
+      TestClient client = new TestClient(edge.vertx(), edge.node().port());
+      try {
+        var inFlight = client.send(HttpMethod.GET, "/slow", null, null);
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (origin.hits("/slow") == 0 && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        JsonObject moved = distribution("127.0.0.1");
+        moved.getJsonArray("origins").getJsonObject(0).put("url", other.url());
+        AdminClient.Reply updated =
+            fleet.api.put(
+                "/v1/distributions/site", moved, fleet.api.get("/v1/distributions/site").etag());
+        fleet.awaitApplied(updated.json().getLong("version"), 1000);
+        assertEquals("other origin", client.get("/fresh").text());
+        assertEquals("first origin, slowly", Sync.await(inFlight).text());
+      } finally {
+        client.close();
+      }
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
   void invalidatingImagesMakesEveryNodeMissAtBothTiers() throws Exception {
     fleet.awaitApplied(create(distribution("127.0.0.1")), 1000);
     for (Fleet.Member edge : fleet.edges) {
