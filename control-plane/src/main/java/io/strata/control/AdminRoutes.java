@@ -337,6 +337,12 @@ final class AdminRoutes {
       problems.add(
           new ApiError.Problem("id", "'" + id + "' (expected: 1 to 128 of A-Z a-z 0-9 . _ : -)"));
     }
+    if (address != null && !isHttpAddress(address)) {
+      problems.add(
+          new ApiError.Problem(
+              "address",
+              "'" + address + "' (expected: http(s)://host:port, where the node listens)"));
+    }
     if (role != null && !role.equals("edge") && !role.equals("regional")) {
       problems.add(new ApiError.Problem("role", "'" + role + "' (expected: edge or regional)"));
     }
@@ -557,6 +563,17 @@ final class AdminRoutes {
           }
           return ApiReply.ok(new JsonObject().put("items", items));
         });
+  }
+
+  private static boolean isHttpAddress(String address) {
+    try {
+      java.net.URI uri = new java.net.URI(address);
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getHost() != null
+          && uri.getPort() > 0;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
   }
 
   private static String requiredString(

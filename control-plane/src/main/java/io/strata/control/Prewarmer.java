@@ -319,6 +319,14 @@ final class Prewarmer {
 
   /** One GET through an edge node; answers the status and the cache result. */
   private Future<JsonObject> fetch(JsonObject item, String host) {
+    try {
+      return send(item, host);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture("not a usable URL: " + e.getMessage());
+    }
+  }
+
+  private Future<JsonObject> send(JsonObject item, String host) {
     String url = item.getString("url");
     URI edge = URI.create(item.getString("address"));
     String pathAndQuery = url;

@@ -525,6 +525,12 @@ abstract class AdminApiContract {
     assertEquals(
         404,
         api.post("/v1/nodes/ghost/heartbeat", new JsonObject().put("appliedVersion", 1)).status());
+    Api.Reply badNode =
+        api.post(
+            "/v1/nodes",
+            new JsonObject().put("id", "bad node").put("role", "origin").put("address", "nowhere"));
+    assertEquals(400, badNode.status());
+    assertEquals(3, badNode.json().getJsonObject("error").getJsonArray("problems").size());
   }
 
   @Test
