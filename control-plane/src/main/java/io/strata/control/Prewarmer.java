@@ -15,7 +15,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,17 +31,19 @@ final class Prewarmer {
   private static final int MAX_URLS = 10_000;
 
   private final Vertx vertx;
-  private final Function<Store.Work<Object>, Future<Object>> blocking;
+  private final Blocking blocking;
+
+  /** Runs database work on a worker, as {@link ControlPlane#blocking} does. */
+  interface Blocking {
+    <T> Future<T> run(Store.Work<T> work);
+  }
+
   private final Nodes nodes;
   private final int maxConcurrency;
   private final HttpClient client;
   private volatile boolean stopped;
 
-  Prewarmer(
-      Vertx vertx,
-      Function<Store.Work<Object>, Future<Object>> blocking,
-      Nodes nodes,
-      int maxConcurrency) {
+  Prewarmer(Vertx vertx, Blocking blocking, Nodes nodes, int maxConcurrency) {
     this.vertx = vertx;
     this.blocking = blocking;
     this.nodes = nodes;
@@ -140,7 +141,7 @@ final class Prewarmer {
     return allUrls
         .compose(
             list ->
-                blocking.apply(
+                blocking.<StoredResource>run(
                     c -> {
                       StoredResource distribution =
                           Resources.find(c, ResourceKind.DISTRIBUTION.segment(), distributionId);
@@ -229,8 +230,7 @@ final class Prewarmer {
                       return job;
                     }))
         .map(
-            o -> {
-              StoredResource job = (StoredResource) o;
+            job -> {
               run(job);
               return toJson(job);
             });
@@ -292,9 +292,9 @@ final class Prewarmer {
     next[0].run();
   }
 
-  private Future<Object> save(StoredResource job, JsonObject state) {
+  private Future<Void> save(StoredResource job, JsonObject state) {
     return blocking
-        .apply(
+        .<Void>run(
             c -> {
               try (var s =
                   c.prepareStatement(
