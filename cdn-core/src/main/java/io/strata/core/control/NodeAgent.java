@@ -230,7 +230,7 @@ public final class NodeAgent {
                     settings.nodeId(),
                     r.status(),
                     r.body());
-                later(this::register);
+                muchLater(this::register);
               }
             })
         .onFailure(e -> disconnected(e, this::register));
@@ -258,7 +258,7 @@ public final class NodeAgent {
                               "{0}: cannot apply the control plane''s snapshot: {1}",
                               settings.nodeId(),
                               e.getMessage());
-                          later(this::poll);
+                          muchLater(this::poll);
                         });
               } else {
                 LOG.log(
@@ -267,7 +267,7 @@ public final class NodeAgent {
                     settings.nodeId(),
                     r.status(),
                     r.body());
-                later(r.status() == 404 ? this::register : this::poll);
+                muchLater(r.status() == 404 ? this::register : this::poll);
               }
             })
         .onFailure(e -> disconnected(e, this::poll));
@@ -357,8 +357,17 @@ public final class NodeAgent {
   }
 
   private void later(Runnable action) {
+    later(action, settings.retryMillis());
+  }
+
+  /** A refusal (bad token, unusable snapshot) is not cured by retrying fast: wait longer. */
+  private void muchLater(Runnable action) {
+    later(action, settings.retryMillis() * 10);
+  }
+
+  private void later(Runnable action, long delayMillis) {
     if (!stopped) {
-      vertx.setTimer(settings.retryMillis(), t -> action.run());
+      vertx.setTimer(delayMillis, t -> action.run());
     }
   }
 
