@@ -54,7 +54,10 @@ final class Tokens {
   record Issued(String id, Role role, String secret) {}
 
   private static final SecureRandom RANDOM = new SecureRandom();
-  private final List<TokenInfo> cache = new CopyOnWriteArrayList<>();
+
+  /** Replaced whole on every load, so a concurrent check never sees a half-loaded list. */
+  private volatile List<TokenInfo> cache = List.of();
+
   private final List<TokenInfo> ephemeral = new CopyOnWriteArrayList<>();
 
   /** Loads the stored tokens; call once at start, from a worker. */
@@ -75,8 +78,7 @@ final class Tokens {
                 HexFormat.of().parseHex(rs.getString(6))));
       }
     }
-    cache.clear();
-    cache.addAll(loaded);
+    cache = List.copyOf(loaded);
   }
 
   /** The token matching {@code secret}, or null. Constant-time per stored token. */
