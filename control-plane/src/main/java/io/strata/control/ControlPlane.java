@@ -125,6 +125,7 @@ public final class ControlPlane {
           }
           c.commit();
           tokens.load(c);
+          Prewarmer.markInterrupted(c);
           long version = Store.configVersion(c);
           published.set(new Published(version, new Snapshot(Resources.all(c)).document()));
           return null;

@@ -236,6 +236,29 @@ final class Prewarmer {
             });
   }
 
+  /**
+   * Marks jobs left {@code Running} by a previous process as {@code Interrupted}: jobs run in the
+   * control plane's memory and do not resume after a restart.
+   */
+  static void markInterrupted(java.sql.Connection c) throws java.sql.SQLException {
+    for (StoredResource job : Resources.changedAfter(c, KIND, -1)) {
+      if ("Running".equals(job.body().getString("state"))) {
+        JsonObject body = job.body().put("state", "Interrupted");
+        try (var s =
+            c.prepareStatement(
+                "UPDATE strata_resources SET body = ?, updated_at = ? WHERE kind = ? AND id = ?")) {
+          s.setString(1, body.encode());
+          s.setLong(2, System.currentTimeMillis());
+          s.setString(3, KIND);
+          s.setString(4, job.id());
+          s.executeUpdate();
+        }
+        LOG.log(
+            System.Logger.Level.WARNING, "pre-warm job {0} was interrupted by a restart", job.id());
+      }
+    }
+  }
+
   static JsonObject toJson(StoredResource job) {
     return job.body()
         .copy()
@@ -263,6 +286,10 @@ final class Prewarmer {
             fetch(item, host)
                 .onComplete(
                     ar -> {
+                      if (stopped) {
+                        // Closing: the store is going away; the next start marks the job.
+                        return;
+                      }
                       running[0]--;
                       boolean ok = ar.succeeded() && ar.result().getInteger("status") < 400;
                       item.put("state", ok ? "done" : "failed");

@@ -152,6 +152,32 @@ abstract class AdminApiContract {
   }
 
   @Test
+  void prewarmJobRunningAtARestartIsMarkedInterrupted() throws Exception {
+    // An "edge" that accepts connections and never answers keeps the job running.
+    try (java.net.ServerSocket silent =
+        new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      assertEquals(201, api.post("/v1/distributions", distribution("site", "a.example")).status());
+      api.post(
+          "/v1/nodes",
+          new JsonObject()
+              .put("id", "edge-1")
+              .put("role", "edge")
+              .put("address", "http://127.0.0.1:" + silent.getLocalPort()));
+      Api.Reply job =
+          api.post(
+              "/v1/prewarm-jobs",
+              new JsonObject()
+                  .put("distributionId", "site")
+                  .put("urls", new JsonArray().add("/a")));
+      assertEquals(201, job.status(), job.json().encode());
+      assertEquals("Running", job.json().getString("state"));
+      restart();
+      Api.Reply after = api.get("/v1/prewarm-jobs/" + job.json().getString("id"));
+      assertEquals("Interrupted", after.json().getString("state"), after.json().encode());
+    }
+  }
+
+  @Test
   void creatingAnExistingIdIsAConflict() {
     assertEquals(201, api.post("/v1/distributions", distribution("site", "a.example")).status());
     Api.Reply again = api.post("/v1/distributions", distribution("site", "b.example"));
