@@ -52,7 +52,7 @@ abstract class AdminApiContract {
   private ControlPlaneOptions options() throws Exception {
     if (baseOptions == null) {
       baseOptions =
-          storeOptions(dir).withAdminToken(ADMIN).withClock(clock).withTimings(500, 15_000);
+          storeOptions(dir).withAdminToken(ADMIN).withClock(clock).withTimings(3_000, 15_000);
     }
     return baseOptions;
   }
@@ -582,7 +582,9 @@ abstract class AdminApiContract {
               .getJsonArray("distributions")
               .getJsonObject(0)
               .getString("id"));
-      assertTrue(System.nanoTime() - start < 1_000_000_000L);
+      // Answered by the publish, before the 3 s poll timeout would have answered 204 (the
+      // one-second target is measured end to end in ControlPlaneFleetTest).
+      assertTrue(System.nanoTime() - start < 3_000_000_000L);
     } finally {
       pool.shutdownNow();
     }

@@ -39,7 +39,7 @@ class AdminTlsTest {
   @TempDir Path dir;
 
   @Test
-  void adminApiIsServedOverTlsWithTheConfiguredCertificate() throws Exception {
+  void adminApiAndNodeStreamAreServedOverTlsWithTheConfiguredCertificate() throws Exception {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(256);
     KeyPair keys = generator.generateKeyPair();
@@ -90,7 +90,7 @@ class AdminTlsTest {
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
         HttpClient client =
-            HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(2)).build();
+            HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(10)).build();
         HttpResponse<String> r =
             client.send(
                 HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + cp.port() + "/v1/status"))
@@ -98,6 +98,51 @@ class AdminTlsTest {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
+        // A node follows the control plane over TLS, trusting the configured certificate.
+        io.strata.core.server.CacheNode node =
+            Sync.await(
+                io.strata.core.server.CacheNode.start(
+                    vertx,
+                    new io.strata.core.proxy.TierSettings("regional", "regional-tls", 1 << 20),
+                    new io.strata.core.server.ListenOptions("127.0.0.1", 0, 1),
+                    1 << 20,
+                    new io.strata.core.routing.Router(
+                        new io.strata.core.config.StrataConfig(java.util.List.of())),
+                    new io.strata.core.upstream.OriginUpstream(vertx.createHttpClient()),
+                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+                    io.strata.core.time.Clock.SYSTEM));
+        io.strata.core.control.NodeAgent agent =
+            Sync.await(
+                io.strata.core.control.NodeAgent.start(
+                    vertx,
+                    new io.strata.core.control.NodeAgent.Settings(
+                        URI.create("https://127.0.0.1:" + cp.port()),
+                        "tls-admin-token-0123",
+                        "regional-tls",
+                        "regional",
+                        "http://127.0.0.1:" + node.port(),
+                        "test",
+                        dir.resolve("nodes/regional-tls.json"),
+                        200,
+                        50,
+                        certFile),
+                    node,
+                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (!agent.connected() && System.nanoTime() < deadline) {
+          Thread.sleep(10);
+        }
+        assertTrue(agent.connected(), "node registered over TLS");
+        HttpResponse<String> nodes =
+            client.send(
+                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + cp.port() + "/v1/nodes"))
+                    .header("Authorization", "Bearer tls-admin-token-0123")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(nodes.body().contains("regional-tls"), nodes.body());
+        Sync.await(agent.stop());
+        Sync.await(node.close());
+
         assertThrows(
             IOException.class,
             () ->

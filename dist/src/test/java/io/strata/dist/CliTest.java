@@ -148,7 +148,7 @@ class CliTest {
   @Test
   void invalidateWaitsUntilEveryNodeApplied() throws Exception {
     strata("apply", "-f", site("60", "127.0.0.1").toString());
-    fleet.awaitApplied(fleet.cp.configVersion(), 1000);
+    fleet.awaitApplied(fleet.cp.configVersion(), 3000);
     Fleet.Member edge = fleet.edges.get(0);
     TestClient client = new TestClient(edge.vertx(), edge.node().port());
     try {
@@ -167,7 +167,7 @@ class CliTest {
   @Test
   void prewarmFillsTheEdgeAndReportsEachUrl() throws Exception {
     strata("apply", "-f", site("60", "127.0.0.1").toString());
-    fleet.awaitApplied(fleet.cp.configVersion(), 1000);
+    fleet.awaitApplied(fleet.cp.configVersion(), 3000);
     assertEquals(
         Cli.INCOMPLETE,
         strata("prewarm", "site", "/a", "/b", "/missing", "--concurrency", "2"),

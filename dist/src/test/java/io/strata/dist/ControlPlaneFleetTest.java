@@ -129,7 +129,7 @@ class ControlPlaneFleetTest {
     origin.on(
         "/slow", req -> originVertx.setTimer(400, t -> req.response().end("first origin, slowly")));
     try {
-      fleet.awaitApplied(create(distribution("127.0.0.1")), 1000);
+      fleet.awaitApplied(create(distribution("127.0.0.1")), 3000);
       Fleet.Member edge = fleet.edges.get(0);
       TestClient client = new TestClient(edge.vertx(), edge.node().port());
       try {
@@ -143,7 +143,7 @@ class ControlPlaneFleetTest {
         AdminClient.Reply updated =
             fleet.api.put(
                 "/v1/distributions/site", moved, fleet.api.get("/v1/distributions/site").etag());
-        fleet.awaitApplied(updated.json().getLong("version"), 1000);
+        fleet.awaitApplied(updated.json().getLong("version"), 3000);
         assertEquals("other origin", client.get("/fresh").text());
         assertEquals("first origin, slowly", Sync.await(inFlight).text());
       } finally {
@@ -156,7 +156,7 @@ class ControlPlaneFleetTest {
 
   @Test
   void invalidatingImagesMakesEveryNodeMissAtBothTiers() throws Exception {
-    fleet.awaitApplied(create(distribution("127.0.0.1")), 1000);
+    fleet.awaitApplied(create(distribution("127.0.0.1")), 3000);
     for (Fleet.Member edge : fleet.edges) {
       get(edge, "127.0.0.1", "/images/a.png");
       get(edge, "127.0.0.1", "/images/b.png");
@@ -171,7 +171,7 @@ class ControlPlaneFleetTest {
             "/v1/distributions/site/invalidations",
             new JsonObject().put("paths", new JsonArray().add("/images/*")));
     assertEquals(201, inv.status(), inv.json().encode());
-    fleet.awaitApplied(inv.json().getLong("version"), 1000);
+    fleet.awaitApplied(inv.json().getLong("version"), 3000);
     awaitStatus(
         "/v1/distributions/site/invalidations/" + inv.json().getString("id"),
         "status",
@@ -189,7 +189,7 @@ class ControlPlaneFleetTest {
 
   @Test
   void invalidatingByCacheTagEvictsTaggedObjectsOnly() throws Exception {
-    fleet.awaitApplied(create(distribution("127.0.0.1")), 1000);
+    fleet.awaitApplied(create(distribution("127.0.0.1")), 3000);
     Fleet.Member edge = fleet.edges.get(0);
     get(edge, "127.0.0.1", "/images/a.png");
     get(edge, "127.0.0.1", "/css/site.css");
@@ -198,14 +198,14 @@ class ControlPlaneFleetTest {
             "/v1/distributions/site/invalidations",
             new JsonObject().put("tags", new JsonArray().add("img")));
     assertEquals(201, inv.status(), inv.json().encode());
-    fleet.awaitApplied(inv.json().getLong("version"), 1000);
+    fleet.awaitApplied(inv.json().getLong("version"), 3000);
     assertEquals("Miss from strata", get(edge, "127.0.0.1", "/images/a.png").header("X-Cache"));
     assertEquals("Hit from strata", get(edge, "127.0.0.1", "/css/site.css").header("X-Cache"));
   }
 
   @Test
   void prewarmJobFromASitemapFillsOnlyTheChosenEdge() throws Exception {
-    fleet.awaitApplied(create(distribution("127.0.0.1")), 1000);
+    fleet.awaitApplied(create(distribution("127.0.0.1")), 3000);
     AdminClient.Reply job =
         fleet.api.post(
             "/v1/prewarm-jobs",
@@ -249,7 +249,7 @@ class ControlPlaneFleetTest {
 
   @Test
   void softInvalidationSendsTheNextRequestUpstream() throws Exception {
-    fleet.awaitApplied(create(distribution("127.0.0.1")), 1000);
+    fleet.awaitApplied(create(distribution("127.0.0.1")), 3000);
     Fleet.Member edge = fleet.edges.get(0);
     get(edge, "127.0.0.1", "/doc");
     assertEquals("Hit from strata", get(edge, "127.0.0.1", "/doc").header("X-Cache"));
@@ -259,7 +259,7 @@ class ControlPlaneFleetTest {
             new JsonObject().put("paths", new JsonArray().add("/doc")).put("soft", true));
     assertEquals(201, inv.status(), inv.json().encode());
     assertEquals(true, inv.json().getBoolean("soft"));
-    fleet.awaitApplied(inv.json().getLong("version"), 1000);
+    fleet.awaitApplied(inv.json().getLong("version"), 3000);
     int before = origin.hits("/doc");
     assertEquals("Miss from strata", get(edge, "127.0.0.1", "/doc").header("X-Cache"));
     assertEquals(before + 1, origin.hits("/doc"));
@@ -267,7 +267,7 @@ class ControlPlaneFleetTest {
 
   @Test
   void nodesKeepServingWithoutTheControlPlaneAndCatchUpWhenItReturns() throws Exception {
-    fleet.awaitApplied(create(distribution("127.0.0.1")), 1000);
+    fleet.awaitApplied(create(distribution("127.0.0.1")), 3000);
     fleet.stopControlPlane();
     Thread.sleep(300);
     for (Fleet.Member edge : fleet.edges) {
@@ -289,7 +289,7 @@ class ControlPlaneFleetTest {
   @Test
   void restartedNodeServesItsPersistedSnapshotWhileTheControlPlaneIsDown() throws Exception {
     long version = create(distribution("127.0.0.1"));
-    fleet.awaitApplied(version, 1000);
+    fleet.awaitApplied(version, 3000);
     Fleet.Member old = fleet.edges.get(0);
     int port = old.node().port();
     Fleet.stop(old);
