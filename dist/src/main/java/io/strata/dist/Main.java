@@ -340,7 +340,7 @@ public final class Main {
             stops.add(0, agent::stop);
             agents.add(agent);
           }
-          ControlPlaneWiring.awaitApplied(agents, cp.configVersion(), 5_000);
+          ControlPlaneWiring.awaitApplied(agents, cp.configVersion(), 15_000);
           int admin =
               await(
                       AdminServer.start(

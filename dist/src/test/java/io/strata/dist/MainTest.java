@@ -134,7 +134,7 @@ class MainTest {
                 env);
         TestClient viewer = new TestClient(client, edge.started().ports().get("edge"))) {
       TestClient.Response first = null;
-      for (int i = 0; i < 100; i++) {
+      for (int i = 0; i < 500; i++) {
         first = viewer.get("/");
         if (first.status() == 200) {
           break;
