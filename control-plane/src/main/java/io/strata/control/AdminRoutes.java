@@ -46,6 +46,7 @@ final class AdminRoutes {
     r.add(route(HttpMethod.GET, "/v1/nodes", ApiRoute.Access.READ, this::listNodes));
     r.add(route(HttpMethod.POST, "/v1/nodes", ApiRoute.Access.NODE, this::register));
     r.add(route(HttpMethod.GET, "/v1/nodes/{id}", ApiRoute.Access.READ, this::getNode));
+    r.add(route(HttpMethod.DELETE, "/v1/nodes/{id}", ApiRoute.Access.WRITE, this::deleteNode));
     r.add(
         route(HttpMethod.POST, "/v1/nodes/{id}/heartbeat", ApiRoute.Access.NODE, this::heartbeat));
     for (ResourceKind kind : ResourceKind.values()) {
@@ -114,12 +115,10 @@ final class AdminRoutes {
               lowest = Math.min(lowest, n.appliedVersion());
             }
           }
-          int pending = 0;
-          for (StoredResource r :
+          int pending =
               Resources.changedAfter(
-                  c, Invalidations.KIND, lowest == Long.MAX_VALUE ? version : lowest)) {
-            pending++;
-          }
+                      c, Invalidations.KIND, lowest == Long.MAX_VALUE ? version : lowest)
+                  .size();
           JsonObject body =
               new JsonObject()
                   .put("configVersion", version)
@@ -338,6 +337,12 @@ final class AdminRoutes {
       problems.add(
           new ApiError.Problem("id", "'" + id + "' (expected: 1 to 128 of A-Z a-z 0-9 . _ : -)"));
     }
+    if (address != null && !isHttpAddress(address)) {
+      problems.add(
+          new ApiError.Problem(
+              "address",
+              "'" + address + "' (expected: http(s)://host:port, where the node listens)"));
+    }
     if (role != null && !role.equals("edge") && !role.equals("regional")) {
       problems.add(new ApiError.Problem("role", "'" + role + "' (expected: edge or regional)"));
     }
@@ -382,6 +387,23 @@ final class AdminRoutes {
           }
           return ApiReply.ok(
               new JsonObject().put("configVersion", Store.configVersion(c)).put("items", items));
+        });
+  }
+
+  /** Forgets a node (one retired for good); a node that is still running registers again. */
+  private Future<ApiReply> deleteNode(ApiCall call) {
+    String id = call.param("id");
+    return cp.blocking(
+        c -> {
+          try (PreparedStatement s = c.prepareStatement("DELETE FROM strata_nodes WHERE id = ?")) {
+            s.setString(1, id);
+            if (s.executeUpdate() != 1) {
+              throw ApiError.notFound("the node '" + id + "'");
+            }
+          }
+          Resources.audit(
+              c, call.actor(), "delete", "nodes", id, null, null, Store.configVersion(c));
+          return ApiReply.noContent();
         });
   }
 
@@ -541,6 +563,17 @@ final class AdminRoutes {
           }
           return ApiReply.ok(new JsonObject().put("items", items));
         });
+  }
+
+  private static boolean isHttpAddress(String address) {
+    try {
+      java.net.URI uri = new java.net.URI(address);
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getHost() != null
+          && uri.getPort() > 0;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
   }
 
   private static String requiredString(

@@ -30,6 +30,10 @@ record ApiCall(
       throw ApiError.invalid(
           List.of(new ApiError.Problem("(body)", "empty (expected: a JSON object)")));
     }
+    String type = request.getHeader("Content-Type");
+    if (type != null && type.toLowerCase(java.util.Locale.ROOT).contains("yaml")) {
+      return yaml();
+    }
     try {
       Object value = io.vertx.core.json.Json.decodeValue(body);
       if (value instanceof JsonObject o) {
@@ -40,6 +44,27 @@ record ApiCall(
     } catch (DecodeException e) {
       throw ApiError.invalid(
           List.of(new ApiError.Problem("(body)", "invalid JSON (" + e.getMessage() + ")")));
+    }
+  }
+
+  /** A YAML body (accepted on input as well as JSON), as a JSON object. */
+  private JsonObject yaml() {
+    try {
+      Object value =
+          new com.fasterxml.jackson.databind.ObjectMapper(
+                  new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+              .readValue(body.getBytes(), Object.class);
+      if (value instanceof java.util.Map<?, ?>) {
+        return new JsonObject(io.vertx.core.json.Json.encode(value));
+      }
+      throw ApiError.invalid(
+          List.of(new ApiError.Problem("(body)", "not a mapping (expected: a YAML mapping)")));
+    } catch (java.io.IOException e) {
+      throw ApiError.invalid(
+          List.of(
+              new ApiError.Problem(
+                  "(body)",
+                  "invalid YAML (" + e.getMessage().lines().findFirst().orElse("") + ")")));
     }
   }
 

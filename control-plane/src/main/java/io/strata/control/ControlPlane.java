@@ -1,5 +1,9 @@
 package io.strata.control;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.strata.core.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -46,11 +50,15 @@ public final class ControlPlane {
   private final AtomicReference<Published> published = new AtomicReference<>();
   private final List<Promise<Void>> waiters = new ArrayList<>();
   private final List<ApiRoute> routes;
+  private final MeterRegistry registry;
   private HttpServer server;
   private String generatedAdminToken;
+  private final String localNodeToken;
 
-  private ControlPlane(Vertx vertx, ControlPlaneOptions options, Store store) {
+  private ControlPlane(
+      Vertx vertx, ControlPlaneOptions options, Store store, MeterRegistry registry) {
     this.vertx = vertx;
+    this.registry = registry;
     this.options = options;
     this.clock = options.clock();
     this.store = store;
@@ -62,6 +70,13 @@ public final class ControlPlane {
             clock, nodes, options.maxPathsInProgress(), options.maxWildcardPathsInProgress());
     this.prewarmer = new Prewarmer(vertx, this::blocking, nodes, options.prewarmConcurrency());
     this.routes = new AdminRoutes(this).routes();
+    this.localNodeToken = tokens.createEphemeral(Tokens.Role.NODE, "local-nodes");
+    Gauge.builder("strata.control.config.version", published, p -> p.get().version())
+        .description("The published configuration version")
+        .register(registry);
+    Gauge.builder("strata.control.stream.waiting", waiters, List::size)
+        .description("Node long-polls held open")
+        .register(registry);
   }
 
   /**
@@ -69,6 +84,15 @@ public final class ControlPlane {
    * starts listening.
    */
   public static Future<ControlPlane> start(Vertx vertx, ControlPlaneOptions options) {
+    return start(vertx, options, new SimpleMeterRegistry());
+  }
+
+  /**
+   * Like {@link #start(Vertx, ControlPlaneOptions)}, recording meters ({@code strata.control.*}) in
+   * {@code registry}.
+   */
+  public static Future<ControlPlane> start(
+      Vertx vertx, ControlPlaneOptions options, MeterRegistry registry) {
     return vertx
         .<Store>executeBlocking(
             () -> {
@@ -79,7 +103,7 @@ public final class ControlPlane {
             false)
         .compose(
             s -> {
-              ControlPlane cp = new ControlPlane(vertx, options, s);
+              ControlPlane cp = new ControlPlane(vertx, options, s, registry);
               return cp.init().compose(v -> cp.listen()).map(cp).onFailure(e -> s.close());
             });
   }
@@ -101,6 +125,7 @@ public final class ControlPlane {
           }
           c.commit();
           tokens.load(c);
+          Prewarmer.markInterrupted(c);
           long version = Store.configVersion(c);
           published.set(new Published(version, new Snapshot(Resources.all(c)).document()));
           return null;
@@ -158,9 +183,40 @@ public final class ControlPlane {
     return generatedAdminToken;
   }
 
+  /**
+   * A {@code node}-role token valid until this control plane stops and never stored, for edge and
+   * regional nodes started in the same JVM ({@code strata up}).
+   */
+  public String localNodeToken() {
+    return localNodeToken;
+  }
+
   /** The current configuration version. */
   public long configVersion() {
     return published.get().version();
+  }
+
+  /**
+   * Imports a configuration document ({@code distributions:}, {@code cachePolicies:}, ...): creates
+   * or updates each resource, all in one transaction, and publishes the result.
+   *
+   * @return one line per resource, such as {@code created distributions/site}
+   * @throws IllegalArgumentException (as the failed future) listing every problem when the document
+   *     is refused; nothing is changed then
+   */
+  public Future<List<String>> importDocument(JsonObject document, String actor) {
+    return this.<Importer.Result>blocking(c -> Importer.run(resources, c, document, actor))
+        .map(
+            result -> {
+              if (result.snapshot() != null) {
+                publish(result.version(), result.snapshot());
+              }
+              return result.lines();
+            })
+        .recover(
+            e ->
+                Future.failedFuture(
+                    e instanceof ApiError ? new IllegalArgumentException(e.getMessage(), e) : e));
   }
 
   /** Stops listening, fails pending long-polls, and closes the store. */
@@ -321,6 +377,17 @@ public final class ControlPlane {
       }
     }
     ApiRoute route = matched;
+    request
+        .response()
+        .endHandler(
+            v ->
+                Counter.builder("strata.control.api.requests")
+                    .description("Admin API calls by route and status class")
+                    .tag("method", route.method().name())
+                    .tag("route", route.template())
+                    .tag("status", (request.response().getStatusCode() / 100) + "xx")
+                    .register(registry)
+                    .increment());
     Map<String, String> routeParams = params;
     Tokens.TokenInfo who = caller;
     Buffer body = Buffer.buffer();

@@ -234,6 +234,9 @@ public record ControlPlaneOptions(
   String effectiveJdbcUrl() {
     return jdbcUrl != null
         ? jdbcUrl
-        : "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("control-plane");
+        // Writers queue on the version row; give them time rather than H2's short default.
+        : "jdbc:h2:file:"
+            + dataDir.toAbsolutePath().resolve("control-plane")
+            + ";LOCK_TIMEOUT=10000";
   }
 }

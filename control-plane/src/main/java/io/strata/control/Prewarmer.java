@@ -15,7 +15,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,17 +31,19 @@ final class Prewarmer {
   private static final int MAX_URLS = 10_000;
 
   private final Vertx vertx;
-  private final Function<Store.Work<Object>, Future<Object>> blocking;
+  private final Blocking blocking;
+
+  /** Runs database work on a worker, as {@link ControlPlane#blocking} does. */
+  interface Blocking {
+    <T> Future<T> run(Store.Work<T> work);
+  }
+
   private final Nodes nodes;
   private final int maxConcurrency;
   private final HttpClient client;
   private volatile boolean stopped;
 
-  Prewarmer(
-      Vertx vertx,
-      Function<Store.Work<Object>, Future<Object>> blocking,
-      Nodes nodes,
-      int maxConcurrency) {
+  Prewarmer(Vertx vertx, Blocking blocking, Nodes nodes, int maxConcurrency) {
     this.vertx = vertx;
     this.blocking = blocking;
     this.nodes = nodes;
@@ -140,7 +141,7 @@ final class Prewarmer {
     return allUrls
         .compose(
             list ->
-                blocking.apply(
+                blocking.<StoredResource>run(
                     c -> {
                       StoredResource distribution =
                           Resources.find(c, ResourceKind.DISTRIBUTION.segment(), distributionId);
@@ -229,11 +230,33 @@ final class Prewarmer {
                       return job;
                     }))
         .map(
-            o -> {
-              StoredResource job = (StoredResource) o;
+            job -> {
               run(job);
               return toJson(job);
             });
+  }
+
+  /**
+   * Marks jobs left {@code Running} by a previous process as {@code Interrupted}: jobs run in the
+   * control plane's memory and do not resume after a restart.
+   */
+  static void markInterrupted(java.sql.Connection c) throws java.sql.SQLException {
+    for (StoredResource job : Resources.changedAfter(c, KIND, -1)) {
+      if ("Running".equals(job.body().getString("state"))) {
+        JsonObject body = job.body().put("state", "Interrupted");
+        try (var s =
+            c.prepareStatement(
+                "UPDATE strata_resources SET body = ?, updated_at = ? WHERE kind = ? AND id = ?")) {
+          s.setString(1, body.encode());
+          s.setLong(2, System.currentTimeMillis());
+          s.setString(3, KIND);
+          s.setString(4, job.id());
+          s.executeUpdate();
+        }
+        LOG.log(
+            System.Logger.Level.WARNING, "pre-warm job {0} was interrupted by a restart", job.id());
+      }
+    }
   }
 
   static JsonObject toJson(StoredResource job) {
@@ -263,6 +286,10 @@ final class Prewarmer {
             fetch(item, host)
                 .onComplete(
                     ar -> {
+                      if (stopped) {
+                        // Closing: the store is going away; the next start marks the job.
+                        return;
+                      }
                       running[0]--;
                       boolean ok = ar.succeeded() && ar.result().getInteger("status") < 400;
                       item.put("state", ok ? "done" : "failed");
@@ -292,9 +319,9 @@ final class Prewarmer {
     next[0].run();
   }
 
-  private Future<Object> save(StoredResource job, JsonObject state) {
+  private Future<Void> save(StoredResource job, JsonObject state) {
     return blocking
-        .apply(
+        .<Void>run(
             c -> {
               try (var s =
                   c.prepareStatement(
@@ -319,6 +346,14 @@ final class Prewarmer {
 
   /** One GET through an edge node; answers the status and the cache result. */
   private Future<JsonObject> fetch(JsonObject item, String host) {
+    try {
+      return send(item, host);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture("not a usable URL: " + e.getMessage());
+    }
+  }
+
+  private Future<JsonObject> send(JsonObject item, String host) {
     String url = item.getString("url");
     URI edge = URI.create(item.getString("address"));
     String pathAndQuery = url;

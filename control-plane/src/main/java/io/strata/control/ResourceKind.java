@@ -21,12 +21,16 @@ enum ResourceKind {
   PUBLIC_KEY("public-keys", "publicKeys", "public key"),
   KEY_GROUP("key-groups", "keyGroups", "key group");
 
-  /** The fields of a behavior that name another resource, with the kind they name. */
-  private static final List<Object[]> BEHAVIOR_REFERENCES =
-      List.of(
-          new Object[] {"cachePolicyId", CACHE_POLICY},
-          new Object[] {"originRequestPolicyId", ORIGIN_REQUEST_POLICY},
-          new Object[] {"responseHeadersPolicyId", RESPONSE_HEADERS_POLICY});
+  /** A field of a behavior that names another resource, and the kind it names. */
+  private record ReferenceField(String field, ResourceKind kind) {}
+
+  /** Built lazily: enum constants cannot be referenced from their own static initializers. */
+  private static List<ReferenceField> behaviorReferences() {
+    return List.of(
+        new ReferenceField("cachePolicyId", CACHE_POLICY),
+        new ReferenceField("originRequestPolicyId", ORIGIN_REQUEST_POLICY),
+        new ReferenceField("responseHeadersPolicyId", RESPONSE_HEADERS_POLICY));
+  }
 
   private final String segment;
   private final String fileKey;
@@ -89,9 +93,9 @@ enum ResourceKind {
   }
 
   private static void behaviorReferences(JsonObject behavior, String path, List<Reference> refs) {
-    for (Object[] r : BEHAVIOR_REFERENCES) {
-      if (behavior.getValue((String) r[0]) instanceof String id) {
-        refs.add(new Reference((ResourceKind) r[1], id, path + "." + r[0]));
+    for (ReferenceField r : behaviorReferences()) {
+      if (behavior.getValue(r.field()) instanceof String id) {
+        refs.add(new Reference(r.kind(), id, path + "." + r.field()));
       }
     }
     if (behavior.getValue("trustedKeyGroups") instanceof JsonArray groups) {

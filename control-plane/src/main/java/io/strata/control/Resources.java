@@ -389,9 +389,8 @@ final class Resources {
     }
     all.get(kind).put(id, body);
     Snapshot candidate = new Snapshot(all);
-    if (problems.isEmpty()) {
-      problems.addAll(candidate.check(kind == ResourceKind.DISTRIBUTION ? id : null));
-    }
+    // Shape and reference problems do not stop the parse: every problem is reported at once.
+    problems.addAll(candidate.check(kind == ResourceKind.DISTRIBUTION ? id : null));
     if (!problems.isEmpty()) {
       throw ApiError.invalid(problems);
     }

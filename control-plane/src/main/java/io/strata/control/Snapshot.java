@@ -142,10 +142,13 @@ final class Snapshot {
         int index = Integer.parseInt(m.group(1));
         String id = index < ids.size() ? ids.get(index) : "?";
         String inner = m.group(2) == null ? "" : m.group(2);
-        String field =
-            id.equals(focusDistribution)
-                ? (inner.isEmpty() ? "(document)" : inner)
-                : "distribution '" + id + "'" + (inner.isEmpty() ? "" : "." + inner);
+        if (id.equals(focusDistribution)) {
+          List<ApiError.Problem> whole =
+              List.of(new ApiError.Problem(inner.isEmpty() ? "(document)" : inner, m.group(3)));
+          return DistributionProbes.merge(
+              DistributionProbes.problems(resources.get(ResourceKind.DISTRIBUTION).get(id)), whole);
+        }
+        String field = "distribution '" + id + "'" + (inner.isEmpty() ? "" : "." + inner);
         return List.of(new ApiError.Problem(field, m.group(3)));
       }
       String stripped = message.replaceFirst("^[^:]*:\\d+:\\d+: ", "");

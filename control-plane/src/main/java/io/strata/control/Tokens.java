@@ -54,7 +54,11 @@ final class Tokens {
   record Issued(String id, Role role, String secret) {}
 
   private static final SecureRandom RANDOM = new SecureRandom();
-  private final List<TokenInfo> cache = new CopyOnWriteArrayList<>();
+
+  /** Replaced whole on every load, so a concurrent check never sees a half-loaded list. */
+  private volatile List<TokenInfo> cache = List.of();
+
+  private final List<TokenInfo> ephemeral = new CopyOnWriteArrayList<>();
 
   /** Loads the stored tokens; call once at start, from a worker. */
   void load(Connection c) throws SQLException {
@@ -74,8 +78,7 @@ final class Tokens {
                 HexFormat.of().parseHex(rs.getString(6))));
       }
     }
-    cache.clear();
-    cache.addAll(loaded);
+    cache = List.copyOf(loaded);
   }
 
   /** The token matching {@code secret}, or null. Constant-time per stored token. */
@@ -86,7 +89,31 @@ final class Tokens {
         return t;
       }
     }
+    for (TokenInfo t : ephemeral) {
+      if (MessageDigest.isEqual(hash(t.salt(), bytes), t.hash())) {
+        return t;
+      }
+    }
     return null;
+  }
+
+  /**
+   * Creates a token that lives only in this process's memory (never stored), for nodes started in
+   * the same JVM as the control plane.
+   */
+  String createEphemeral(Role role, String id) {
+    String secret = "strata_" + randomUrlSafe(32);
+    byte[] salt = new byte[16];
+    RANDOM.nextBytes(salt);
+    ephemeral.add(
+        new TokenInfo(
+            id,
+            role,
+            "in-process, not stored",
+            System.currentTimeMillis(),
+            salt,
+            hash(salt, secret.getBytes(StandardCharsets.UTF_8))));
+    return secret;
   }
 
   List<TokenInfo> list() {

@@ -52,6 +52,10 @@ final class Api {
   }
 
   Reply send(String method, String path, Object body, String ifMatch) {
+    return send(method, path, body, ifMatch, "application/json");
+  }
+
+  Reply send(String method, String path, Object body, String ifMatch, String contentType) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     if (token != null) {
@@ -67,7 +71,7 @@ final class Api {
             ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(text));
     if (text != null) {
-      b.header("Content-Type", "application/json");
+      b.header("Content-Type", contentType);
     }
     try {
       HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());

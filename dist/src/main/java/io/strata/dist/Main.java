@@ -6,13 +6,17 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.strata.control.ControlPlane;
+import io.strata.control.ControlPlaneOptions;
 import io.strata.core.config.ConfigException;
 import io.strata.core.config.ConfigLoader;
+import io.strata.core.control.NodeAgent;
 import io.strata.core.routing.Router;
 import io.strata.core.server.AdminServer;
 import io.strata.core.server.CacheNode;
 import io.strata.core.server.ListenOptions;
 import io.strata.core.time.Clock;
+import io.strata.dist.cli.Cli;
 import io.strata.edge.EdgeNode;
 import io.strata.regional.RegionalNode;
 import io.vertx.core.Future;
@@ -46,11 +50,17 @@ public final class Main {
               + " URL[,URL...]",
           "  regional  a regional node:  --config FILE --port 8081 --admin-port 9092",
           "  origin    the example origin site: --port 8000 --site DIR",
+          "  control-plane  the admin API and config store: --port 9090 --admin-port 9094 --data"
+              + " DIR [--config FILE] [--jdbc-url URL --jdbc-user U --jdbc-password P] [--tls-cert"
+              + " PEM --tls-key PEM]",
+          "  edge and regional follow a control plane with --control-plane URL"
+              + " --control-plane-token TOKEN [--control-plane-ca PEM] (then --config is optional)",
           "flags of up: --config FILE (examples/site.yaml) --host 127.0.0.1 --edge-port 8080"
               + " --regional-port 8081",
           "  --origin-port 8000 --admin-port 9091 --edge-cache-bytes 256m --regional-cache-bytes 1g"
-              + " --max-object-bytes 64m",
-          "every flag can also be set as an environment variable: --edge-port is STRATA_EDGE_PORT");
+              + " --max-object-bytes 64m --control-plane-port 9090 --data ./data --jdbc-url URL",
+          "every flag can also be set as an environment variable: --edge-port is STRATA_EDGE_PORT",
+          Cli.USAGE_TEXT);
 
   private static final long DEFAULT_EDGE_BYTES = 256L << 20;
   private static final long DEFAULT_REGIONAL_BYTES = 1L << 30;
@@ -63,6 +73,9 @@ public final class Main {
     if (args.length == 0 || Set.of("help", "--help", "-h").contains(args[0])) {
       System.out.println(USAGE);
       System.exit(args.length == 0 ? 2 : 0);
+    }
+    if (Cli.COMMANDS.contains(args[0])) {
+      System.exit(Cli.run(Arrays.asList(args), System.getenv(), System.out, System.err));
     }
     try {
       Running running = start(Arrays.asList(args), System.getenv());
@@ -103,7 +116,17 @@ public final class Main {
                       "edge-cache-bytes",
                       "regional-cache-bytes",
                       "max-object-bytes",
-                      "site"),
+                      "site",
+                      "control-plane-port",
+                      "data",
+                      "jdbc-url",
+                      "jdbc-user",
+                      "jdbc-password",
+                      "admin-token",
+                      "tls-cert",
+                      "tls-key",
+                      "invalidation-paths-limit",
+                      "invalidation-wildcards-limit"),
                   env));
       case "edge" ->
           edge(
@@ -117,7 +140,11 @@ public final class Main {
                       "regionals",
                       "cache-bytes",
                       "max-object-bytes",
-                      "node-id"),
+                      "node-id",
+                      "control-plane",
+                      "control-plane-token",
+                      "control-plane-ca",
+                      "data"),
                   env));
       case "regional" ->
           regional(
@@ -130,21 +157,61 @@ public final class Main {
                       "admin-port",
                       "cache-bytes",
                       "max-object-bytes",
-                      "node-id"),
+                      "node-id",
+                      "control-plane",
+                      "control-plane-token",
+                      "control-plane-ca",
+                      "data"),
                   env));
       case "origin" -> origin(Flags.parse(rest, Set.of("host", "port", "site"), env));
+      case "control-plane" ->
+          controlPlane(
+              Flags.parse(
+                  rest,
+                  Set.of(
+                      "host",
+                      "port",
+                      "config",
+                      "data",
+                      "jdbc-url",
+                      "jdbc-user",
+                      "jdbc-password",
+                      "admin-token",
+                      "tls-cert",
+                      "tls-key",
+                      "invalidation-paths-limit",
+                      "invalidation-wildcards-limit",
+                      "admin-port"),
+                  env));
       default -> throw new Flags.UsageException("unknown command '" + args.get(0) + "'\n" + USAGE);
     };
   }
 
-  /** What a command started: the lines it printed and its bound ports by role. */
-  record Started(List<String> lines, Map<String, Integer> ports) {}
+  /**
+   * What a command started: the lines it printed, its bound ports by role, and what to stop before
+   * Vert.x closes (node agents, the control plane's store).
+   */
+  record Started(
+      List<String> lines,
+      Map<String, Integer> ports,
+      List<java.util.function.Supplier<Future<?>>> stops) {
+    Started(List<String> lines, Map<String, Integer> ports) {
+      this(lines, ports, List.of());
+    }
+  }
 
   /** The roles started by one command, in one Vert.x instance. */
   record Running(Vertx vertx, Started started) implements AutoCloseable {
     @Override
     public void close() {
       LOG.log(System.Logger.Level.INFO, "shutting down");
+      for (var stop : started.stops()) {
+        try {
+          stop.get().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          LOG.log(System.Logger.Level.WARNING, "stop did not complete cleanly: {0}", e.toString());
+        }
+      }
       try {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
@@ -154,23 +221,34 @@ public final class Main {
     }
   }
 
+  /** What to stop before Vert.x closes, collected while a command starts. */
+  private static final class Stops extends ArrayList<java.util.function.Supplier<Future<?>>> {
+    private static final long serialVersionUID = 1L;
+  }
+
   /**
-   * Runs {@code body}; if it fails, closes {@code vertx} so a failed start leaves nothing behind.
+   * Runs {@code body}; if it fails, stops what it started (collected in {@code stops}) and closes
+   * {@code vertx}, so a failed start leaves nothing behind.
    */
-  private static Running starting(Vertx vertx, java.util.function.Supplier<Started> body) {
+  private static Running starting(
+      Vertx vertx, Stops stops, java.util.function.Supplier<Started> body) {
     try {
       Started started = body.get();
       started.lines().forEach(System.out::println);
-      return new Running(vertx, started);
+      return new Running(vertx, new Started(started.lines(), started.ports(), List.copyOf(stops)));
     } catch (RuntimeException e) {
-      new Running(vertx, new Started(List.of(), Map.of())).close();
+      new Running(vertx, new Started(List.of(), Map.of(), List.copyOf(stops))).close();
       throw e;
     }
   }
 
+  private static Running starting(Vertx vertx, java.util.function.Supplier<Started> body) {
+    return starting(vertx, new Stops(), body);
+  }
+
   private static Running up(Flags flags) {
     Path home = home();
-    Router router = router(flags, home);
+    Path configFile = configPath(flags, home.resolve("examples/site.yaml"));
     String host = flags.get("host", "127.0.0.1");
     long maxObject = flags.bytes("max-object-bytes", DEFAULT_MAX_OBJECT_BYTES);
     long regionalBytes = flags.bytes("regional-cache-bytes", DEFAULT_REGIONAL_BYTES);
@@ -179,12 +257,28 @@ public final class Main {
     int regionalPort = flags.port("regional-port", 8081);
     int edgePort = flags.port("edge-port", 8080);
     int adminPort = flags.port("admin-port", 9091);
+    int cpPort = flags.port("control-plane-port", 9090);
+    ControlPlaneOptions cpOptions = ControlPlaneWiring.options(flags, home, host, cpPort);
     Path site = Path.of(flags.get("site", home.resolve("examples/site").toString()));
     Vertx vertx = vertx();
+    Stops stops = new Stops();
     return starting(
         vertx,
+        stops,
         () -> {
           PrometheusMeterRegistry registry = registry();
+          ControlPlane cp =
+              await(
+                  ControlPlane.start(vertx, cpOptions, registry),
+                  "control plane",
+                  host,
+                  cpPort,
+                  "control-plane-port");
+          stops.add(cp::close);
+          List<String> imported = ControlPlaneWiring.importFile(cp, configFile);
+          String h = "http://" + hostForUrl(host) + ":";
+          URI cpUrl =
+              URI.create((cp.tls() ? "https://" : "http://") + hostForUrl(host) + ":" + cp.port());
           int origin =
               await(
                       ExampleOrigin.start(vertx, listen(host, originPort), site),
@@ -201,7 +295,7 @@ public final class Main {
                       listen(host, regionalPort),
                       regionalBytes,
                       maxObject,
-                      router,
+                      ControlPlaneWiring.emptyRouter(),
                       registry,
                       Clock.SYSTEM),
                   "regional cache",
@@ -218,35 +312,73 @@ public final class Main {
                       edgeBytes,
                       maxObject,
                       List.of(regionalUrl),
-                      router,
+                      ControlPlaneWiring.emptyRouter(),
                       registry,
                       Clock.SYSTEM),
                   "edge",
                   host,
                   edgePort,
                   "edge-port");
+          List<NodeAgent> agents = new ArrayList<>();
+          for (var n : List.of(Map.entry("regional", regional), Map.entry("edge", edge))) {
+            NodeAgent agent =
+                await(
+                    ControlPlaneWiring.follow(
+                        vertx,
+                        n.getValue(),
+                        cpUrl,
+                        cp.localNodeToken(),
+                        n.getKey(),
+                        h + n.getValue().port(),
+                        cpOptions.dataDir(),
+                        registry,
+                        null),
+                    n.getKey() + " config follower",
+                    host,
+                    n.getValue().port(),
+                    n.getKey() + "-port");
+            stops.add(0, agent::stop);
+            agents.add(agent);
+          }
+          ControlPlaneWiring.awaitApplied(agents, cp.configVersion(), 15_000);
           int admin =
               await(
                       AdminServer.start(
                           vertx,
                           new ListenOptions(host, adminPort, 1),
                           registry,
-                          List.of("edge", "regional", "origin"),
+                          List.of("edge", "regional", "origin", "control-plane"),
                           () -> true),
                       "admin",
                       host,
                       adminPort,
                       "admin-port")
                   .port();
-          String h = "http://" + hostForUrl(host) + ":";
+          List<String> lines = new ArrayList<>();
+          lines.add("Strata is up (all roles in one JVM). Ctrl-C stops it.");
+          lines.add("  edge (viewers)   " + h + edge.port() + "/");
+          lines.add("  regional cache   " + h + regional.port() + "/");
+          lines.add("  example origin   " + h + origin + "/");
+          lines.add("  metrics, health  " + h + admin + "/metrics  " + h + admin + "/health");
+          lines.add(
+              "  control plane    "
+                  + cpUrl
+                  + "/v1/  (config "
+                  + configFile.getFileName()
+                  + " imported: "
+                  + imported.stream().filter(l -> !l.startsWith("unchanged")).count()
+                  + " changed, version "
+                  + cp.configVersion()
+                  + ")");
+          if (cp.generatedAdminToken() != null) {
+            lines.add(
+                "  admin token      "
+                    + cp.generatedAdminToken()
+                    + "  (shown once; export STRATA_ADMIN_TOKEN=... for the strata CLI)");
+          }
+          lines.add("Try: curl -si " + h + edge.port() + "/ | grep -iE '^(x-cache|age|via):'");
           return new Started(
-              List.of(
-                  "Strata is up (all roles in one JVM). Ctrl-C stops it.",
-                  "  edge (viewers)   " + h + edge.port() + "/",
-                  "  regional cache   " + h + regional.port() + "/",
-                  "  example origin   " + h + origin + "/",
-                  "  metrics, health  " + h + admin + "/metrics  " + h + admin + "/health",
-                  "Try: curl -si " + h + edge.port() + "/ | grep -iE '^(x-cache|age|via):'"),
+              lines,
               Map.of(
                   "edge",
                   edge.port(),
@@ -255,12 +387,122 @@ public final class Main {
                   "origin",
                   origin,
                   "admin",
-                  admin));
+                  admin,
+                  "control-plane",
+                  cp.port()));
         });
   }
 
+  private static Running controlPlane(Flags flags) {
+    Path home = home();
+    String host = flags.get("host", "127.0.0.1");
+    int port = flags.port("port", 9090);
+    int adminPort = flags.port("admin-port", 9094);
+    ControlPlaneOptions options = ControlPlaneWiring.options(flags, home, host, port);
+    String config = flags.get("config", null);
+    Path configFile = config == null ? null : configPath(flags, home);
+    Vertx vertx = vertx();
+    Stops stops = new Stops();
+    return starting(
+        vertx,
+        stops,
+        () -> {
+          PrometheusMeterRegistry registry = registry();
+          ControlPlane cp =
+              await(
+                  ControlPlane.start(vertx, options, registry),
+                  "control plane",
+                  host,
+                  port,
+                  "port");
+          stops.add(cp::close);
+          int admin =
+              await(
+                      AdminServer.start(
+                          vertx,
+                          new ListenOptions(host, adminPort, 1),
+                          registry,
+                          List.of("control-plane"),
+                          () -> true),
+                      "admin",
+                      host,
+                      adminPort,
+                      "admin-port")
+                  .port();
+          List<String> lines = new ArrayList<>();
+          if (configFile != null) {
+            ControlPlaneWiring.importFile(cp, configFile).forEach(l -> lines.add("  " + l));
+          }
+          lines.add(
+              0,
+              "control plane listening on "
+                  + (cp.tls() ? "https://" : "http://")
+                  + hostForUrl(host)
+                  + ":"
+                  + cp.port()
+                  + "/v1/ (config version "
+                  + cp.configVersion()
+                  + ")");
+          if (cp.generatedAdminToken() != null) {
+            lines.add(
+                "admin token (shown once): "
+                    + cp.generatedAdminToken()
+                    + "  (export STRATA_ADMIN_TOKEN=... for the strata CLI)");
+          }
+          lines.add("metrics, health on http://" + hostForUrl(host) + ":" + admin + "/metrics");
+          return new Started(lines, Map.of("control-plane", cp.port(), "admin", admin));
+        });
+  }
+
+  /**
+   * The starting router of an edge or regional node: the configuration file when one is given or no
+   * control plane is followed (the foundation's behaviour), else empty until the persisted snapshot
+   * or the control plane provides one.
+   */
+  private static Router nodeRouter(Flags flags) {
+    if (flags.get("control-plane", null) == null || flags.get("config", null) != null) {
+      return router(flags, home());
+    }
+    return ControlPlaneWiring.emptyRouter();
+  }
+
+  /** Makes {@code node} follow the control plane named by {@code --control-plane}, if any. */
+  private static void followIfAsked(
+      Flags flags,
+      Vertx vertx,
+      Stops stops,
+      CacheNode node,
+      String role,
+      String host,
+      PrometheusMeterRegistry registry) {
+    String cp = flags.get("control-plane", null);
+    if (cp == null) {
+      return;
+    }
+    String token = flags.get("control-plane-token", flags.getEnv("STRATA_ADMIN_TOKEN"));
+    NodeAgent agent =
+        await(
+            ControlPlaneWiring.follow(
+                vertx,
+                node,
+                ControlPlaneWiring.controlPlaneUrl(cp),
+                token,
+                role,
+                "http://" + hostForUrl(host) + ":" + node.port(),
+                Path.of(flags.get("data", home().resolve("data").toString())),
+                registry,
+                flags.get("control-plane-ca", null) == null
+                    ? null
+                    : Path.of(flags.get("control-plane-ca", null))),
+            role + " config follower",
+            host,
+            node.port(),
+            "port");
+    stops.add(0, agent::stop);
+  }
+
   private static Running edge(Flags flags) {
-    Router router = router(flags, home());
+    Router router = nodeRouter(flags);
     String host = flags.get("host", "127.0.0.1");
     int port = flags.port("port", 8080);
     int adminPort = flags.port("admin-port", 9091);
@@ -277,8 +519,10 @@ public final class Main {
       }
     }
     Vertx vertx = vertx();
+    Stops stops = new Stops();
     return starting(
         vertx,
+        stops,
         () -> {
           PrometheusMeterRegistry registry = registry();
           CacheNode edge =
@@ -297,6 +541,7 @@ public final class Main {
                   host,
                   port,
                   "port");
+          followIfAsked(flags, vertx, stops, edge, "edge", host, registry);
           await(
               AdminServer.start(
                   vertx,
@@ -318,21 +563,24 @@ public final class Main {
                       + edge.port()
                       + (regionals.isEmpty()
                           ? ", going to the origins directly"
-                          : ", regional nodes " + regionals)),
+                          : ", regional nodes " + regionals)
+                      + following(flags)),
               Map.of("edge", edge.port()));
         });
   }
 
   private static Running regional(Flags flags) {
-    Router router = router(flags, home());
+    Router router = nodeRouter(flags);
     String host = flags.get("host", "127.0.0.1");
     int port = flags.port("port", 8081);
     int adminPort = flags.port("admin-port", 9092);
     long cacheBytes = flags.bytes("cache-bytes", DEFAULT_REGIONAL_BYTES);
     long maxObject = flags.bytes("max-object-bytes", DEFAULT_MAX_OBJECT_BYTES);
     Vertx vertx = vertx();
+    Stops stops = new Stops();
     return starting(
         vertx,
+        stops,
         () -> {
           PrometheusMeterRegistry registry = registry();
           CacheNode regional =
@@ -350,6 +598,7 @@ public final class Main {
                   host,
                   port,
                   "port");
+          followIfAsked(flags, vertx, stops, regional, "regional", host, registry);
           await(
               AdminServer.start(
                   vertx,
@@ -368,9 +617,15 @@ public final class Main {
                       + " listening on "
                       + host
                       + ":"
-                      + regional.port()),
+                      + regional.port()
+                      + following(flags)),
               Map.of("regional", regional.port()));
         });
+  }
+
+  private static String following(Flags flags) {
+    String cp = flags.get("control-plane", null);
+    return cp == null ? "" : ", following the control plane at " + cp;
   }
 
   private static Running origin(Flags flags) {

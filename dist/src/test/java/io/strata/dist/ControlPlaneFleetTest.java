@@ -41,7 +41,17 @@ class ControlPlaneFleetTest {
                         .putHeader("Cache-Control", "max-age=600")
                         .putHeader(
                             "Cache-Tag", req.path().startsWith("/images/") ? "img, all" : "all")
-                        .end("body of " + req.path()));
+                        .end("body of " + req.path()))
+            .on(
+                "/sitemap.xml",
+                req ->
+                    req.response()
+                        .putHeader("Content-Type", "application/xml")
+                        .end(
+                            "<?xml version=\"1.0\"?><urlset>"
+                                + "<url><loc>http://127.0.0.1/warm/1</loc></url>"
+                                + "<url><loc> http://127.0.0.1/warm/2?x=1&amp;y=2 </loc></url>"
+                                + "</urlset>"));
     fleet = new Fleet(dir, 2, 2);
   }
 
@@ -113,8 +123,40 @@ class ControlPlaneFleetTest {
   }
 
   @Test
+  void inFlightRequestFinishesOnTheSnapshotItStartedWith() throws Exception {
+    ScriptedOrigin other =
+        new ScriptedOrigin(originVertx).on("/", req -> req.response().end("other origin"));
+    origin.on(
+        "/slow", req -> originVertx.setTimer(400, t -> req.response().end("first origin, slowly")));
+    try {
+      fleet.awaitApplied(create(distribution("127.0.0.1")), 3000);
+      Fleet.Member edge = fleet.edges.get(0);
+      TestClient client = new TestClient(edge.vertx(), edge.node().port());
+      try {
+        var inFlight = client.send(HttpMethod.GET, "/slow", null, null);
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (origin.hits("/slow") == 0 && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        JsonObject moved = distribution("127.0.0.1");
+        moved.getJsonArray("origins").getJsonObject(0).put("url", other.url());
+        AdminClient.Reply updated =
+            fleet.api.put(
+                "/v1/distributions/site", moved, fleet.api.get("/v1/distributions/site").etag());
+        fleet.awaitApplied(updated.json().getLong("version"), 3000);
+        assertEquals("other origin", client.get("/fresh").text());
+        assertEquals("first origin, slowly", Sync.await(inFlight).text());
+      } finally {
+        client.close();
+      }
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
   void invalidatingImagesMakesEveryNodeMissAtBothTiers() throws Exception {
-    fleet.awaitApplied(create(distribution("127.0.0.1")), 1000);
+    fleet.awaitApplied(create(distribution("127.0.0.1")), 3000);
     for (Fleet.Member edge : fleet.edges) {
       get(edge, "127.0.0.1", "/images/a.png");
       get(edge, "127.0.0.1", "/images/b.png");
@@ -129,7 +171,7 @@ class ControlPlaneFleetTest {
             "/v1/distributions/site/invalidations",
             new JsonObject().put("paths", new JsonArray().add("/images/*")));
     assertEquals(201, inv.status(), inv.json().encode());
-    fleet.awaitApplied(inv.json().getLong("version"), 1000);
+    fleet.awaitApplied(inv.json().getLong("version"), 3000);
     awaitStatus(
         "/v1/distributions/site/invalidations/" + inv.json().getString("id"),
         "status",
@@ -147,7 +189,7 @@ class ControlPlaneFleetTest {
 
   @Test
   void invalidatingByCacheTagEvictsTaggedObjectsOnly() throws Exception {
-    fleet.awaitApplied(create(distribution("127.0.0.1")), 1000);
+    fleet.awaitApplied(create(distribution("127.0.0.1")), 3000);
     Fleet.Member edge = fleet.edges.get(0);
     get(edge, "127.0.0.1", "/images/a.png");
     get(edge, "127.0.0.1", "/css/site.css");
@@ -156,14 +198,76 @@ class ControlPlaneFleetTest {
             "/v1/distributions/site/invalidations",
             new JsonObject().put("tags", new JsonArray().add("img")));
     assertEquals(201, inv.status(), inv.json().encode());
-    fleet.awaitApplied(inv.json().getLong("version"), 1000);
+    fleet.awaitApplied(inv.json().getLong("version"), 3000);
     assertEquals("Miss from strata", get(edge, "127.0.0.1", "/images/a.png").header("X-Cache"));
     assertEquals("Hit from strata", get(edge, "127.0.0.1", "/css/site.css").header("X-Cache"));
   }
 
   @Test
+  void prewarmJobFromASitemapFillsOnlyTheChosenEdge() throws Exception {
+    fleet.awaitApplied(create(distribution("127.0.0.1")), 3000);
+    AdminClient.Reply job =
+        fleet.api.post(
+            "/v1/prewarm-jobs",
+            new JsonObject()
+                .put("distributionId", "site")
+                .put("sitemap", origin.url() + "/sitemap.xml")
+                .put("edges", new JsonArray().add("edge-1"))
+                .put("concurrency", 1));
+    assertEquals(201, job.status(), job.json().encode());
+    assertEquals(2, job.json().getInteger("total"));
+    String path = "/v1/prewarm-jobs/" + job.json().getString("id");
+    awaitStatus(path, "state", "Completed");
+    JsonObject done = fleet.api.get(path).json();
+    assertEquals(2, done.getInteger("done"));
+    assertEquals(0, done.getInteger("failed"));
+    JsonObject first = done.getJsonArray("results").getJsonObject(0);
+    assertEquals("edge-1", first.getString("edge"));
+    assertEquals(200, first.getInteger("status"));
+    assertEquals("Miss from strata", first.getString("xCache"));
+
+    assertEquals(
+        "Hit from strata", get(fleet.edges.get(1), "127.0.0.1", "/warm/1").header("X-Cache"));
+    assertEquals(
+        "Hit from strata",
+        get(fleet.edges.get(1), "127.0.0.1", "/warm/2?x=1&y=2").header("X-Cache"));
+    // edge-0 was not chosen: it misses, but the regional tier was warmed by edge-1's fill.
+    assertEquals(
+        "Miss from strata", get(fleet.edges.get(0), "127.0.0.1", "/warm/1").header("X-Cache"));
+    assertEquals(1, origin.hits("/warm/1"));
+
+    AdminClient.Reply bad =
+        fleet.api.post(
+            "/v1/prewarm-jobs",
+            new JsonObject()
+                .put("distributionId", "site")
+                .put("urls", new JsonArray().add("nope"))
+                .put("edges", new JsonArray().add("regional-0")));
+    assertEquals(400, bad.status());
+    assertTrue(bad.json().encode().contains("urls[0]"), bad.json().encode());
+  }
+
+  @Test
+  void softInvalidationSendsTheNextRequestUpstream() throws Exception {
+    fleet.awaitApplied(create(distribution("127.0.0.1")), 3000);
+    Fleet.Member edge = fleet.edges.get(0);
+    get(edge, "127.0.0.1", "/doc");
+    assertEquals("Hit from strata", get(edge, "127.0.0.1", "/doc").header("X-Cache"));
+    AdminClient.Reply inv =
+        fleet.api.post(
+            "/v1/distributions/site/invalidations",
+            new JsonObject().put("paths", new JsonArray().add("/doc")).put("soft", true));
+    assertEquals(201, inv.status(), inv.json().encode());
+    assertEquals(true, inv.json().getBoolean("soft"));
+    fleet.awaitApplied(inv.json().getLong("version"), 3000);
+    int before = origin.hits("/doc");
+    assertEquals("Miss from strata", get(edge, "127.0.0.1", "/doc").header("X-Cache"));
+    assertEquals(before + 1, origin.hits("/doc"));
+  }
+
+  @Test
   void nodesKeepServingWithoutTheControlPlaneAndCatchUpWhenItReturns() throws Exception {
-    fleet.awaitApplied(create(distribution("127.0.0.1")), 1000);
+    fleet.awaitApplied(create(distribution("127.0.0.1")), 3000);
     fleet.stopControlPlane();
     Thread.sleep(300);
     for (Fleet.Member edge : fleet.edges) {
@@ -185,7 +289,7 @@ class ControlPlaneFleetTest {
   @Test
   void restartedNodeServesItsPersistedSnapshotWhileTheControlPlaneIsDown() throws Exception {
     long version = create(distribution("127.0.0.1"));
-    fleet.awaitApplied(version, 1000);
+    fleet.awaitApplied(version, 3000);
     Fleet.Member old = fleet.edges.get(0);
     int port = old.node().port();
     Fleet.stop(old);

@@ -50,6 +50,23 @@ final class Fleet implements AutoCloseable {
     for (int i = 0; i < edgeCount; i++) {
       edges.add(startEdge("edge-" + i, 0));
     }
+    awaitRegistered();
+  }
+
+  /** Waits until every node has registered with the control plane. */
+  void awaitRegistered() {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!all().stream().allMatch(m -> m.agent().connected())) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("nodes did not register within 10 s");
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
   }
 
   void startControlPlane(int port) {
@@ -119,7 +136,8 @@ final class Fleet implements AutoCloseable {
                 200,
                 100,
                 null),
-            node));
+            node,
+            new SimpleMeterRegistry()));
   }
 
   /** Stops a node's agent, server and Vert.x, as a process exit would. */

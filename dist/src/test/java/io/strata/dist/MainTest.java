@@ -42,7 +42,11 @@ class MainTest {
             "--regional-port",
             "0",
             "--admin-port",
-            "0");
+            "0",
+            "--control-plane-port",
+            "0",
+            "--data",
+            dir.resolve("data").toString());
     Vertx client = Vertx.vertx();
     try (Main.Running running = Main.start(args, Map.of());
         TestClient viewer = new TestClient(client, running.started().ports().get("edge"));
@@ -61,10 +65,91 @@ class MainTest {
       assertTrue(
           metrics.contains("strata_cache_hits_total{node=\"edge-0\",role=\"edge\"} 1.0"), metrics);
       assertTrue(metrics.contains("jvm_memory_used_bytes"));
+      assertTrue(
+          metrics.contains("strata_node_config_version{node=\"edge-0\",role=\"edge\"} 1.0"),
+          metrics);
       assertEquals(
-          "{\"status\":\"UP\",\"roles\":[\"edge\",\"regional\",\"origin\"]}",
+          "{\"status\":\"UP\",\"roles\":[\"edge\",\"regional\",\"origin\",\"control-plane\"]}",
           admin.get("/health").text());
       assertEquals(404, viewer.get("/metrics").status(), "metrics never on a viewer-facing port");
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
+  void edgeAndRegionalCommandsFollowAControlPlaneCommand() throws Exception {
+    int originPort = freePort();
+    Path config = dir.resolve("site.yaml");
+    Files.writeString(
+        config,
+        Files.readString(Path.of("../examples/site.yaml"))
+            .replace("http://127.0.0.1:8000", "http://127.0.0.1:" + originPort));
+    Map<String, String> env = Map.of("STRATA_ADMIN_TOKEN", "main-test-admin-token");
+    String data = dir.resolve("data").toString();
+    Vertx client = Vertx.vertx();
+    try (Main.Running origin =
+            Main.start(
+                List.of("origin", "--site", "../examples/site", "--port", "" + originPort), env);
+        Main.Running cp =
+            Main.start(
+                List.of(
+                    "control-plane",
+                    "--port",
+                    "0",
+                    "--admin-port",
+                    "0",
+                    "--data",
+                    data,
+                    "--config",
+                    config.toString()),
+                env);
+        Main.Running regional =
+            Main.start(
+                List.of(
+                    "regional",
+                    "--port",
+                    "0",
+                    "--admin-port",
+                    "0",
+                    "--data",
+                    data,
+                    "--control-plane",
+                    "http://127.0.0.1:" + cp.started().ports().get("control-plane")),
+                env);
+        Main.Running edge =
+            Main.start(
+                List.of(
+                    "edge",
+                    "--port",
+                    "0",
+                    "--admin-port",
+                    "0",
+                    "--data",
+                    data,
+                    "--regionals",
+                    "http://127.0.0.1:" + regional.started().ports().get("regional"),
+                    "--control-plane",
+                    "http://127.0.0.1:" + cp.started().ports().get("control-plane")),
+                env);
+        TestClient viewer = new TestClient(client, edge.started().ports().get("edge"))) {
+      TestClient.Response first = null;
+      for (int i = 0; i < 500; i++) {
+        first = viewer.get("/");
+        if (first.status() == 200) {
+          break;
+        }
+        Thread.sleep(20);
+      }
+      assertEquals(200, first.status());
+      assertTrue(first.text().contains("Served through Strata"));
+      assertEquals("Hit from strata", viewer.get("/").header("X-Cache"));
+      assertTrue(Files.isRegularFile(dir.resolve("data/nodes/edge-0.json")));
+      try (TestClient metrics = new TestClient(client, cp.started().ports().get("admin"))) {
+        assertTrue(
+            metrics.get("/metrics").text().contains("strata_control_config_version 1.0"),
+            "control plane meters");
+      }
     } finally {
       client.close();
     }

@@ -199,6 +199,28 @@ public final class CacheStore {
     return removed;
   }
 
+  /**
+   * Marks every entry {@code test} accepts as stale (soft invalidation): the entry is replaced by a
+   * copy with the same age and no freshness left, so no request is answered from it as fresh; the
+   * next one revalidates it with its validators (a 304 keeps the body), and it may still be served
+   * stale where RFC 5861 or CloudFront's error rule allows. Same walk as {@link #invalidateIf}.
+   *
+   * @return the number of entries marked
+   */
+  public int markStaleIf(java.util.function.BiPredicate<CacheKey, CachedObject> test) {
+    int marked = 0;
+    long now = clock.millis();
+    var map = cache.asMap();
+    for (var e : map.entrySet()) {
+      if (e.getValue() instanceof CachedObject o
+          && test.test(e.getKey(), o)
+          && map.replace(e.getKey(), o, o.staleFrom(now))) {
+        marked++;
+      }
+    }
+    return marked;
+  }
+
   public long byteBudget() {
     return byteBudget;
   }

@@ -2,6 +2,9 @@ package io.strata.core.control;
 
 import static java.util.Objects.requireNonNull;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.strata.core.config.ConfigLoader;
 import io.strata.core.config.StrataConfig;
 import io.strata.core.routing.Router;
@@ -98,11 +101,39 @@ public final class NodeAgent {
   private volatile boolean connected;
   private volatile boolean stopped;
   private long heartbeatTimer = -1;
+  private final Counter applies;
+  private final Counter invalidationsApplied;
+  private final Counter entriesInvalidated;
 
-  private NodeAgent(Vertx vertx, Settings settings, CacheNode node) {
+  private NodeAgent(Vertx vertx, Settings settings, CacheNode node, MeterRegistry registry) {
     this.vertx = vertx;
     this.settings = settings;
     this.node = node;
+    String role = settings.role();
+    String id = settings.nodeId();
+    Gauge.builder("strata.node.config.version", this, a -> a.appliedVersion)
+        .description("The configuration version this node serves")
+        .tags("role", role, "node", id)
+        .register(registry);
+    Gauge.builder("strata.node.control.plane.connected", this, a -> a.connected ? 1 : 0)
+        .description("1 while the last call to the control plane succeeded")
+        .tags("role", role, "node", id)
+        .register(registry);
+    this.applies =
+        Counter.builder("strata.node.config.applied")
+            .description("Configuration snapshots applied")
+            .tags("role", role, "node", id)
+            .register(registry);
+    this.invalidationsApplied =
+        Counter.builder("strata.node.invalidations.applied")
+            .description("Invalidations applied to this node's store")
+            .tags("role", role, "node", id)
+            .register(registry);
+    this.entriesInvalidated =
+        Counter.builder("strata.node.invalidated.entries")
+            .description("Entries removed or marked stale by invalidations")
+            .tags("role", role, "node", id)
+            .register(registry);
     URI cp = settings.controlPlane();
     boolean tls = "https".equals(cp.getScheme());
     HttpClientOptions options =
@@ -123,9 +154,11 @@ public final class NodeAgent {
   /**
    * Applies the persisted snapshot, if there is one, then starts following the control plane.
    * Completes once the persisted snapshot is applied; it does not wait for the control plane.
+   * Meters ({@code strata.node.*}, tagged with role and node) go to {@code registry}.
    */
-  public static Future<NodeAgent> start(Vertx vertx, Settings settings, CacheNode node) {
-    NodeAgent agent = new NodeAgent(vertx, settings, node);
+  public static Future<NodeAgent> start(
+      Vertx vertx, Settings settings, CacheNode node, MeterRegistry registry) {
+    NodeAgent agent = new NodeAgent(vertx, settings, node, registry);
     return vertx
         .executeBlocking(() -> readSnapshot(settings.snapshotFile()), false)
         .map(
@@ -197,7 +230,7 @@ public final class NodeAgent {
                     settings.nodeId(),
                     r.status(),
                     r.body());
-                later(this::register);
+                muchLater(this::register);
               }
             })
         .onFailure(e -> disconnected(e, this::register));
@@ -225,7 +258,7 @@ public final class NodeAgent {
                               "{0}: cannot apply the control plane''s snapshot: {1}",
                               settings.nodeId(),
                               e.getMessage());
-                          later(this::poll);
+                          muchLater(this::poll);
                         });
               } else {
                 LOG.log(
@@ -234,7 +267,7 @@ public final class NodeAgent {
                     settings.nodeId(),
                     r.status(),
                     r.body());
-                later(r.status() == 404 ? this::register : this::poll);
+                muchLater(r.status() == 404 ? this::register : this::poll);
               }
             })
         .onFailure(e -> disconnected(e, this::poll));
@@ -253,13 +286,18 @@ public final class NodeAgent {
               List<Invalidation> invalidations = parseInvalidations(invalidationList);
               int removed = 0;
               for (Invalidation inv : invalidations) {
-                removed += node.store().invalidateIf(inv::covers);
+                removed +=
+                    inv.soft()
+                        ? node.store().markStaleIf(inv::covers)
+                        : node.store().invalidateIf(inv::covers);
               }
               writeSnapshot(settings.snapshotFile(), version, document);
+              invalidationsApplied.increment(invalidations.size());
+              entriesInvalidated.increment(removed);
               if (!invalidations.isEmpty()) {
                 LOG.log(
                     System.Logger.Level.INFO,
-                    "{0}: applied {1} invalidation(s), {2} entries removed",
+                    "{0}: applied {1} invalidation(s), {2} entries removed or marked stale",
                     settings.nodeId(),
                     invalidations.size(),
                     removed);
@@ -271,6 +309,7 @@ public final class NodeAgent {
             config -> {
               node.swapRouter(new Router(config));
               appliedVersion = version;
+              applies.increment();
               LOG.log(
                   System.Logger.Level.DEBUG,
                   "{0}: applied configuration version {1,number,#}",
@@ -318,8 +357,17 @@ public final class NodeAgent {
   }
 
   private void later(Runnable action) {
+    later(action, settings.retryMillis());
+  }
+
+  /** A refusal (bad token, unusable snapshot) is not cured by retrying fast: wait longer. */
+  private void muchLater(Runnable action) {
+    later(action, settings.retryMillis() * 10);
+  }
+
+  private void later(Runnable action, long delayMillis) {
     if (!stopped) {
-      vertx.setTimer(settings.retryMillis(), t -> action.run());
+      vertx.setTimer(delayMillis, t -> action.run());
     }
   }
 
