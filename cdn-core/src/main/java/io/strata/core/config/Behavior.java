@@ -11,8 +11,10 @@ import io.strata.core.routing.PathPattern;
  * @param pathPattern the path pattern; {@code *} for a distribution's default behaviour
  * @param origin the id of an origin of the same distribution
  * @param cachePolicy the TTL bounds; {@code null} means {@link CachePolicy#DEFAULT}
+ * @param viewer viewer-facing settings; {@code null} means {@link ViewerSettings#DEFAULT}
  */
-public record Behavior(PathPattern pathPattern, String origin, CachePolicy cachePolicy) {
+public record Behavior(
+    PathPattern pathPattern, String origin, CachePolicy cachePolicy, ViewerSettings viewer) {
 
   /**
    * Validates the fields and defaults a missing cache policy.
@@ -25,6 +27,14 @@ public record Behavior(PathPattern pathPattern, String origin, CachePolicy cache
     if (cachePolicy == null) {
       cachePolicy = CachePolicy.DEFAULT;
     }
+    if (viewer == null) {
+      viewer = ViewerSettings.DEFAULT;
+    }
+  }
+
+  /** Creates a behaviour with {@link ViewerSettings#DEFAULT}. */
+  public Behavior(PathPattern pathPattern, String origin, CachePolicy cachePolicy) {
+    this(pathPattern, origin, cachePolicy, ViewerSettings.DEFAULT);
   }
 
   /**

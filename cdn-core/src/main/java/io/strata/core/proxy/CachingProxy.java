@@ -9,11 +9,14 @@ import io.strata.core.routing.Route;
 import io.strata.core.routing.Router;
 import io.strata.core.time.Clock;
 import io.strata.core.upstream.Upstream;
+import io.strata.core.viewer.ViewerExchange;
+import io.strata.core.viewer.ViewerPipeline;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.HostAndPort;
+import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 
 /**
@@ -37,6 +40,7 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
   private final String viaToken;
   private final FillStarter fillStarter;
   private final PassThrough passThrough;
+  private final ViewerPipeline viewer;
 
   public CachingProxy(
       TierSettings tier,
@@ -46,6 +50,22 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
       Upstream upstream,
       NodeMetrics metrics,
       Clock clock) {
+    this(tier, routes, store, fills, upstream, metrics, clock, ViewerPipeline.none());
+  }
+
+  /**
+   * @param viewer the viewer stages run after routing and before the cache lookup
+   */
+  public CachingProxy(
+      TierSettings tier,
+      Supplier<Router> routes,
+      CacheStore store,
+      FillRegistry fills,
+      Upstream upstream,
+      NodeMetrics metrics,
+      Clock clock,
+      ViewerPipeline viewer) {
+    this.viewer = viewer;
     this.tier = tier;
     this.routes = routes;
     this.store = store;
@@ -81,7 +101,8 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
     }
     HostAndPort authority = request.authority();
     String host = authority == null ? null : authority.host();
-    Route route = host == null ? null : routes.get().route(host, path);
+    Router router = routes.get();
+    Route route = host == null ? null : router.route(host, path);
     if (route == null) {
       ErrorResponses.send(
           response,
@@ -90,27 +111,41 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
           "No distribution is configured for this host name.");
       return;
     }
+    ViewerExchange exchange = viewer.run(request, route, router.config(), id);
+    if (exchange == null) {
+      return;
+    }
+    IntPredicate errorHook = viewer.errorHook(exchange);
     HttpMethod method = request.method();
     boolean cacheable =
         (method == HttpMethod.GET || method == HttpMethod.HEAD)
             && !route.behavior().cachePolicy().cachingDisabled();
     if (cacheable) {
-      serveCacheable(request, route, authority.toString(), CacheKey.of(route, host, path), id);
+      serveCacheable(
+          request, route, authority.toString(), CacheKey.of(route, host, path), id, errorHook);
     } else {
       metrics.pass();
-      passThrough.forward(request, route, authority.toString(), id);
+      passThrough.forward(
+          request, route, authority.toString(), id, exchange.forwardUri(), errorHook);
     }
   }
 
   private void serveCacheable(
-      HttpServerRequest request, Route route, String viewerHost, CacheKey key, String id) {
+      HttpServerRequest request,
+      Route route,
+      String viewerHost,
+      CacheKey key,
+      String id,
+      IntPredicate errorHook) {
     CachedObject hit = store.getFresh(key);
     if (hit != null) {
       metrics.hit();
-      writeHit(request, hit);
+      if (!errorHook.test(hit.status())) {
+        writeHit(request, hit);
+      }
       return;
     }
-    FillReader reader = new FillReader(request, clock, viaToken);
+    FillReader reader = new FillReader(request, clock, viaToken, errorHook);
     FillRegistry.Joined joined =
         fills.joinOrStart(
             key, reader, detach -> new io.strata.core.cache.Fill(tier.maxObjectBytes(), detach));

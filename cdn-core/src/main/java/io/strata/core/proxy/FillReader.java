@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntPredicate;
 
 /**
  * One viewer reading a {@link Fill}: writes the head as soon as it arrives, then each chunk as the
@@ -23,13 +24,19 @@ final class FillReader implements Fill.Reader {
   private final Clock clock;
   private final String viaToken;
   private final boolean headOnly;
+  private final IntPredicate errorHook;
   private final AtomicBoolean wakePending = new AtomicBoolean();
   private Fill fill;
   private String xCache;
   private boolean headWritten;
   private boolean done;
 
-  FillReader(HttpServerRequest request, Clock clock, String viaToken) {
+  /**
+   * @param errorHook consulted with the status before the head is written; when it returns {@code
+   *     true} a custom error response has taken the viewer's response over
+   */
+  FillReader(HttpServerRequest request, Clock clock, String viaToken, IntPredicate errorHook) {
+    this.errorHook = errorHook;
     this.request = request;
     this.response = request.response();
     this.context = Vertx.currentContext();
@@ -67,6 +74,9 @@ final class FillReader implements Fill.Reader {
       if (error != null) {
         finish();
         UpstreamFailure failure = UpstreamFailure.of(error);
+        if (errorHook.test(failure.status())) {
+          return;
+        }
         ErrorResponses.send(
             response,
             failure.status(),
@@ -75,6 +85,10 @@ final class FillReader implements Fill.Reader {
         return;
       }
       if (head == null) {
+        return;
+      }
+      if (errorHook.test(head.status())) {
+        finish();
         return;
       }
       writeHead(head);

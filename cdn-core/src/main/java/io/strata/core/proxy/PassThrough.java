@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.function.IntPredicate;
 
 /**
  * Forwards a request that is not cached (unsafe method, or a behavior with caching disabled) with
@@ -30,7 +31,18 @@ final class PassThrough {
     this.viaToken = viaToken;
   }
 
-  void forward(HttpServerRequest request, Route route, String viewerHost, String id) {
+  /**
+   * @param uri the request target sent upstream (the viewer's, less what the viewer stages removed)
+   * @param errorHook consulted with the status before the head is written; {@code true} means a
+   *     custom error response took the viewer's response over
+   */
+  void forward(
+      HttpServerRequest request,
+      Route route,
+      String viewerHost,
+      String id,
+      String uri,
+      IntPredicate errorHook) {
     boolean hasBody = hasBody(request);
     if (hasBody) {
       // Hold the body until the upstream request can take it.
@@ -42,7 +54,7 @@ final class PassThrough {
             route,
             request.method(),
             viewerHost,
-            request.uri(),
+            uri,
             forwarded.forPassThrough(request, id),
             hasBody ? request : null,
             route.distribution().id() + '\n' + request.path());
@@ -62,6 +74,9 @@ final class PassThrough {
                     request.path(),
                     failure.tag(),
                     String.valueOf(ar.cause().getMessage()));
+                if (errorHook.test(failure.status())) {
+                  return;
+                }
                 ErrorResponses.send(
                     response,
                     failure.status(),
@@ -71,6 +86,12 @@ final class PassThrough {
               }
               metrics.upstreamLatency(System.nanoTime() - sentAtNanos);
               HttpClientResponse upstreamResponse = ar.result();
+              if (errorHook.test(upstreamResponse.statusCode())) {
+                // The error page replaces this body: read it to the end so the connection is
+                // reused.
+                upstreamResponse.body();
+                return;
+              }
               response.setStatusCode(upstreamResponse.statusCode());
               Hop.copyEndToEnd(
                   upstreamResponse.headers(),

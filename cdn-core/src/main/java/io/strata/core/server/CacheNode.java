@@ -9,8 +9,10 @@ import io.strata.core.proxy.TierSettings;
 import io.strata.core.routing.Router;
 import io.strata.core.time.Clock;
 import io.strata.core.upstream.Upstream;
+import io.strata.core.viewer.ViewerPipeline;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -22,13 +24,19 @@ public final class CacheNode {
   private final CacheStore store;
   private final AtomicReference<Router> router;
   private final HttpListener listener;
+  private final HttpListener tlsListener;
 
   private CacheNode(
-      TierSettings tier, CacheStore store, AtomicReference<Router> router, HttpListener listener) {
+      TierSettings tier,
+      CacheStore store,
+      AtomicReference<Router> router,
+      HttpListener listener,
+      HttpListener tlsListener) {
     this.tier = tier;
     this.store = store;
     this.router = router;
     this.listener = listener;
+    this.tlsListener = tlsListener;
   }
 
   /**
@@ -44,14 +52,63 @@ public final class CacheNode {
       Upstream upstream,
       MeterRegistry registry,
       Clock clock) {
+    return start(
+        vertx,
+        tier,
+        listen,
+        byteBudget,
+        router,
+        upstream,
+        registry,
+        clock,
+        ViewerPipeline.none(),
+        null);
+  }
+
+  /**
+   * Starts listening with viewer stages and, when {@code tls} is not {@code null}, an HTTPS
+   * listener (HTTP/2 and HTTP/1.1, certificates by SNI) beside the plain-HTTP one.
+   */
+  public static Future<CacheNode> start(
+      Vertx vertx,
+      TierSettings tier,
+      ListenOptions listen,
+      long byteBudget,
+      Router router,
+      Upstream upstream,
+      MeterRegistry registry,
+      Clock clock,
+      ViewerPipeline viewer,
+      TlsSettings tls) {
     CacheStore store = new CacheStore(byteBudget, clock);
     FillRegistry fills = new FillRegistry();
     NodeMetrics metrics = new NodeMetrics(registry, tier.role(), tier.nodeId(), store, fills);
     AtomicReference<Router> routes = new AtomicReference<>(router);
     CachingProxy proxy =
-        new CachingProxy(tier, routes::get, store, fills, upstream, metrics, clock);
-    return HttpListener.start(vertx, listen, HttpListener.defaultServerOptions(listen), proxy)
-        .map(listener -> new CacheNode(tier, store, routes, listener));
+        new CachingProxy(tier, routes::get, store, fills, upstream, metrics, clock, viewer);
+    HttpServerOptions base = HttpListener.defaultServerOptions(listen);
+    return HttpListener.start(vertx, listen, base, proxy)
+        .compose(
+            listener -> {
+              if (viewer.errorPages() != null) {
+                viewer.errorPages().bind(listener.port());
+              }
+              if (tls == null) {
+                return Future.succeededFuture(new CacheNode(tier, store, routes, listener, null));
+              }
+              return HttpListener.start(
+                      vertx, tls.listen(), tls.serverOptions(base, router.config()), proxy)
+                  .map(
+                      tlsListener -> {
+                        viewer.bindHttps(tlsListener.port());
+                        return new CacheNode(tier, store, routes, listener, tlsListener);
+                      });
+            });
+  }
+
+  /** The HTTPS port, or -1 without a TLS listener. */
+  public int tlsPort() {
+    return tlsListener == null ? -1 : tlsListener.port();
   }
 
   /** Applies a whole new configuration atomically: the next request routes with it. */
@@ -72,6 +129,9 @@ public final class CacheNode {
   }
 
   public Future<Void> close() {
+    if (tlsListener != null) {
+      return tlsListener.close().eventually(listener::close);
+    }
     return listener.close();
   }
 }
