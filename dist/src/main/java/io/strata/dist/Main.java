@@ -50,6 +50,7 @@ public final class Main {
               + " --regional-port 8081",
           "  --origin-port 8000 --admin-port 9091 --edge-cache-bytes 256m --regional-cache-bytes 1g"
               + " --max-object-bytes 64m",
+          SigningCommands.USAGE,
           "every flag can also be set as an environment variable: --edge-port is STRATA_EDGE_PORT");
 
   private static final long DEFAULT_EDGE_BYTES = 256L << 20;
@@ -63,6 +64,15 @@ public final class Main {
     if (args.length == 0 || Set.of("help", "--help", "-h").contains(args[0])) {
       System.out.println(USAGE);
       System.exit(args.length == 0 ? 2 : 0);
+    }
+    if (SigningCommands.COMMANDS.contains(args[0])) {
+      try {
+        SigningCommands.run(Arrays.asList(args), System.getenv(), Clock.SYSTEM, System.out);
+        System.exit(0);
+      } catch (Flags.UsageException e) {
+        System.err.println("strata: " + e.getMessage());
+        System.exit(2);
+      }
     }
     try {
       Running running = start(Arrays.asList(args), System.getenv());
