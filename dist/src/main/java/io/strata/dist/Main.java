@@ -8,10 +8,13 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.strata.core.config.ConfigException;
 import io.strata.core.config.ConfigLoader;
+import io.strata.core.config.ViewerCertificate;
 import io.strata.core.routing.Router;
 import io.strata.core.server.AdminServer;
 import io.strata.core.server.CacheNode;
+import io.strata.core.server.Certificates;
 import io.strata.core.server.ListenOptions;
+import io.strata.core.server.TlsSettings;
 import io.strata.core.time.Clock;
 import io.strata.edge.EdgeNode;
 import io.strata.regional.RegionalNode;
@@ -50,6 +53,8 @@ public final class Main {
               + " --regional-port 8081",
           "  --origin-port 8000 --admin-port 9091 --edge-cache-bytes 256m --regional-cache-bytes 1g"
               + " --max-object-bytes 64m",
+          "  --edge-tls-port 8443 --tls-cert PEM --tls-key PEM (default: a self-signed development"
+              + " certificate); edge: --tls-port PORT to add HTTPS",
           SigningCommands.USAGE,
           "every flag can also be set as an environment variable: --edge-port is STRATA_EDGE_PORT");
 
@@ -113,7 +118,10 @@ public final class Main {
                       "edge-cache-bytes",
                       "regional-cache-bytes",
                       "max-object-bytes",
-                      "site"),
+                      "site",
+                      "edge-tls-port",
+                      "tls-cert",
+                      "tls-key"),
                   env));
       case "edge" ->
           edge(
@@ -127,7 +135,10 @@ public final class Main {
                       "regionals",
                       "cache-bytes",
                       "max-object-bytes",
-                      "node-id"),
+                      "node-id",
+                      "tls-port",
+                      "tls-cert",
+                      "tls-key"),
                   env));
       case "regional" ->
           regional(
@@ -190,6 +201,8 @@ public final class Main {
     int edgePort = flags.port("edge-port", 8080);
     int adminPort = flags.port("admin-port", 9091);
     Path site = Path.of(flags.get("site", home.resolve("examples/site").toString()));
+    int tlsPort = flags.port("edge-tls-port", 8443);
+    TlsSettings tls = tls(flags, host, tlsPort);
     Vertx vertx = vertx();
     return starting(
         vertx,
@@ -230,11 +243,14 @@ public final class Main {
                       List.of(regionalUrl),
                       router,
                       registry,
-                      Clock.SYSTEM),
+                      Clock.SYSTEM,
+                      tls),
                   "edge",
                   host,
                   edgePort,
-                  "edge-port");
+                  "edge-port",
+                  tlsPort,
+                  "edge-tls-port");
           int admin =
               await(
                       AdminServer.start(
@@ -253,6 +269,14 @@ public final class Main {
               List.of(
                   "Strata is up (all roles in one JVM). Ctrl-C stops it.",
                   "  edge (viewers)   " + h + edge.port() + "/",
+                  "  edge over TLS    https://"
+                      + hostForUrl(host)
+                      + ":"
+                      + edge.tlsPort()
+                      + "/"
+                      + (flags.get("tls-cert", null) == null
+                          ? "  (self-signed development certificate: curl -k)"
+                          : ""),
                   "  regional cache   " + h + regional.port() + "/",
                   "  example origin   " + h + origin + "/",
                   "  metrics, health  " + h + admin + "/metrics  " + h + admin + "/health",
@@ -260,6 +284,8 @@ public final class Main {
               Map.of(
                   "edge",
                   edge.port(),
+                  "edge-tls",
+                  edge.tlsPort(),
                   "regional",
                   regional.port(),
                   "origin",
@@ -276,6 +302,8 @@ public final class Main {
     int adminPort = flags.port("admin-port", 9091);
     long cacheBytes = flags.bytes("cache-bytes", DEFAULT_EDGE_BYTES);
     long maxObject = flags.bytes("max-object-bytes", DEFAULT_MAX_OBJECT_BYTES);
+    String tlsPortText = flags.get("tls-port", null);
+    TlsSettings tls = tlsPortText == null ? null : tls(flags, host, flags.port("tls-port", 8443));
     List<URI> regionals = new ArrayList<>();
     for (String s : flags.get("regionals", "").split(",")) {
       if (!s.isBlank()) {
@@ -302,11 +330,14 @@ public final class Main {
                       regionals,
                       router,
                       registry,
-                      Clock.SYSTEM),
+                      Clock.SYSTEM,
+                      tls),
                   "edge",
                   host,
                   port,
-                  "port");
+                  "port",
+                  tls == null ? -1 : tls.listen().port(),
+                  "tls-port");
           await(
               AdminServer.start(
                   vertx,
@@ -326,6 +357,7 @@ public final class Main {
                       + host
                       + ":"
                       + edge.port()
+                      + (tls == null ? "" : " and " + host + ":" + edge.tlsPort() + " (TLS)")
                       + (regionals.isEmpty()
                           ? ", going to the origins directly"
                           : ", regional nodes " + regionals)),
@@ -405,6 +437,34 @@ public final class Main {
         });
   }
 
+  /**
+   * The edge's HTTPS listener: the certificate and key from {@code --tls-cert}/{@code --tls-key}
+   * (PEM files), or a self-signed development certificate for localhost made at start-up.
+   */
+  private static TlsSettings tls(Flags flags, String host, int port) {
+    String certFile = flags.get("tls-cert", null);
+    String keyFile = flags.get("tls-key", null);
+    if ((certFile == null) != (keyFile == null)) {
+      throw new Flags.UsageException("--tls-cert and --tls-key go together");
+    }
+    ViewerCertificate certificate;
+    if (certFile == null) {
+      Certificates.Issued dev = Certificates.selfSigned(List.of("localhost", "127.0.0.1", "::1"));
+      certificate = new ViewerCertificate(dev.certificatePem(), dev.privateKeyPem());
+    } else {
+      try {
+        certificate =
+            new ViewerCertificate(
+                Files.readString(Path.of(certFile)), Files.readString(Path.of(keyFile)));
+      } catch (java.io.IOException e) {
+        throw new Flags.UsageException("--tls-cert/--tls-key: " + e.getMessage());
+      } catch (IllegalArgumentException e) {
+        throw new Flags.UsageException("--tls-cert/--tls-key: " + e.getMessage());
+      }
+    }
+    return new TlsSettings(listen(host, port), certificate);
+  }
+
   private static Router router(Flags flags, Path home) {
     return new Router(ConfigLoader.load(configPath(flags, home.resolve("examples/site.yaml"))));
   }
@@ -450,10 +510,28 @@ public final class Main {
 
   /** Waits for a role to start; a port in use becomes one clear line naming the flag to change. */
   private static <T> T await(Future<T> future, String role, String host, int port, String flag) {
+    return await(future, role, host, port, flag, -1, null);
+  }
+
+  /** As above, for a role with an HTTPS listener too: its failures name the TLS port and flag. */
+  private static <T> T await(
+      Future<T> future,
+      String role,
+      String host,
+      int port,
+      String flag,
+      int tlsPort,
+      String tlsFlag) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
+      if (tlsFlag != null
+          && cause != null
+          && String.valueOf(cause.getMessage()).startsWith(CacheNode.TLS_LISTENER)) {
+        port = tlsPort;
+        flag = tlsFlag;
+      }
       for (Throwable c = cause; c != null; c = c.getCause()) {
         if (c instanceof BindException
             || String.valueOf(c.getMessage()).contains("Address already in use")) {

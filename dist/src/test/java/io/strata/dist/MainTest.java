@@ -39,6 +39,8 @@ class MainTest {
             String.valueOf(originPort),
             "--edge-port",
             "0",
+            "--edge-tls-port",
+            "0",
             "--regional-port",
             "0",
             "--admin-port",
@@ -65,6 +67,25 @@ class MainTest {
           "{\"status\":\"UP\",\"roles\":[\"edge\",\"regional\",\"origin\"]}",
           admin.get("/health").text());
       assertEquals(404, viewer.get("/metrics").status(), "metrics never on a viewer-facing port");
+
+      // HTTPS with the self-signed development certificate, HTTP/2 by ALPN.
+      io.vertx.core.http.HttpClient tls =
+          client.createHttpClient(
+              new io.vertx.core.http.HttpClientOptions()
+                  .setSsl(true)
+                  .setTrustAll(true)
+                  .setUseAlpn(true)
+                  .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2));
+      io.vertx.core.http.HttpClientResponse secure =
+          io.strata.core.testing.Sync.await(
+              tls.request(
+                      io.vertx.core.http.HttpMethod.GET,
+                      running.started().ports().get("edge-tls"),
+                      "localhost",
+                      "/")
+                  .compose(req -> req.send()));
+      assertEquals(200, secure.statusCode());
+      assertEquals(io.vertx.core.http.HttpVersion.HTTP_2, secure.version());
     } finally {
       client.close();
     }
@@ -92,6 +113,34 @@ class MainTest {
           "cannot start the regional cache: 127.0.0.1:"
               + port
               + " is already in use (choose another port with --port or STRATA_PORT)",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void tlsPortInUseNamesTheTlsFlag() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      Main.StartupException e =
+          assertThrows(
+              Main.StartupException.class,
+              () ->
+                  Main.start(
+                      List.of(
+                          "edge",
+                          "--config",
+                          "../examples/site.yaml",
+                          "--port",
+                          "0",
+                          "--tls-port",
+                          String.valueOf(port),
+                          "--admin-port",
+                          "0"),
+                      Map.of()));
+      assertEquals(
+          "cannot start the edge: 127.0.0.1:"
+              + port
+              + " is already in use (choose another port with --tls-port or STRATA_TLS_PORT)",
           e.getMessage());
     }
   }

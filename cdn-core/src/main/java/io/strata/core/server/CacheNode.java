@@ -20,6 +20,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * CachingProxy}. Edge and regional nodes differ only in the {@link Upstream} they are given.
  */
 public final class CacheNode {
+  /** How a failure to start the HTTPS listener begins its message. */
+  public static final String TLS_LISTENER = "HTTPS listener";
+
   private final TierSettings tier;
   private final CacheStore store;
   private final AtomicReference<Router> router;
@@ -102,7 +105,21 @@ public final class CacheNode {
                       tlsListener -> {
                         viewer.bindHttps(tlsListener.port());
                         return new CacheNode(tier, store, routes, listener, tlsListener);
-                      });
+                      })
+                  .recover(
+                      err ->
+                          listener
+                              .close()
+                              .transform(
+                                  closed ->
+                                      Future.failedFuture(
+                                          new java.io.IOException(
+                                              TLS_LISTENER
+                                                  + " on port "
+                                                  + tls.listen().port()
+                                                  + ": "
+                                                  + err.getMessage(),
+                                              err))));
             });
   }
 
