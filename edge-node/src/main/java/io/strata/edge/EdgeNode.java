@@ -74,6 +74,37 @@ public final class EdgeNode {
       MeterRegistry registry,
       Clock clock,
       TlsSettings tls) {
+    return start(
+        vertx,
+        nodeId,
+        listen,
+        byteBudget,
+        maxObjectBytes,
+        regionalNodes,
+        router,
+        registry,
+        clock,
+        tls,
+        ViewerPipeline.DEFAULT_MAX_CONNECTIONS);
+  }
+
+  /**
+   * As above, with a cap on open viewer connections (HTTP and HTTPS together).
+   *
+   * @param maxConnections connections beyond this are closed as they arrive
+   */
+  public static Future<CacheNode> start(
+      Vertx vertx,
+      String nodeId,
+      ListenOptions listen,
+      long byteBudget,
+      long maxObjectBytes,
+      List<URI> regionalNodes,
+      Router router,
+      MeterRegistry registry,
+      Clock clock,
+      TlsSettings tls,
+      int maxConnections) {
     HttpClient client =
         vertx
             .httpClientBuilder()
@@ -99,7 +130,8 @@ public final class EdgeNode {
         upstream,
         registry,
         clock,
-        ViewerPipeline.edge(clock, new ErrorPages(client), registry, "edge", nodeId),
+        ViewerPipeline.edge(
+            clock, new ErrorPages(client), registry, "edge", nodeId, maxConnections),
         tls);
   }
 }

@@ -35,7 +35,8 @@ final class ConfigBinder {
           "customErrorResponses",
           "restrictions",
           "rateLimit",
-          "viewerCertificate");
+          "viewerCertificate",
+          "requestLimits");
   private static final List<String> ORIGIN_FIELDS =
       List.of("id", "url", "connectTimeoutMs", "readTimeoutMs");
   private static final List<String> BEHAVIOR_FIELDS =
@@ -305,6 +306,32 @@ final class ConfigBinder {
               cpath,
               () -> new ViewerCertificate(chain, key));
     }
+    RequestLimits limits = RequestLimits.DEFAULT;
+    Entry limitsEntry = mapping.entries().get("requestLimits");
+    if (limitsEntry != null) {
+      String lpath = field(path, "requestLimits");
+      Mapping m =
+          mapping(
+              limitsEntry.value(),
+              limitsEntry.keyPosition(),
+              lpath,
+              List.of("maxUrlLength", "maxBodyBytes"),
+              List.of());
+      int url =
+          intValue(m.entries().get("maxUrlLength"), lpath, RequestLimits.DEFAULT_MAX_URL_LENGTH);
+      Entry bodyEntry = m.entries().get("maxBodyBytes");
+      long body =
+          bodyEntry == null
+              ? RequestLimits.DEFAULT_MAX_BODY_BYTES
+              : longValue(bodyEntry, lpath).getAsLong();
+      limits =
+          construct(
+              limitsEntry.value(),
+              limitsEntry.keyPosition(),
+              lpath,
+              () -> new RequestLimits(url, body));
+    }
+    RequestLimits finalLimits = limits;
     Restrictions finalRestrictions = restrictions;
     RateLimit finalRate = rateLimit;
     ViewerCertificate finalCertificate = certificate;
@@ -320,7 +347,8 @@ final class ConfigBinder {
                 errors,
                 finalRestrictions,
                 finalRate,
-                finalCertificate));
+                finalCertificate,
+                finalLimits));
   }
 
   private Restrictions restrictions(Entry entry, String path) {

@@ -13,15 +13,23 @@ import java.util.Set;
  * @param restrictions IP and geo restrictions
  * @param rateLimit the per-viewer token bucket, or {@code null} for none
  * @param viewerCertificate the certificate for the aliases, or {@code null} for the default one
+ * @param requestLimits URL length and upload size limits
  */
 public record EdgeSettings(
     ViewerProtocolPolicy viewerProtocolPolicy,
     List<CustomErrorResponse> customErrorResponses,
     Restrictions restrictions,
     RateLimit rateLimit,
-    ViewerCertificate viewerCertificate) {
+    ViewerCertificate viewerCertificate,
+    RequestLimits requestLimits) {
   public static final EdgeSettings DEFAULT =
-      new EdgeSettings(ViewerProtocolPolicy.ALLOW_ALL, List.of(), Restrictions.NONE, null, null);
+      new EdgeSettings(
+          ViewerProtocolPolicy.ALLOW_ALL,
+          List.of(),
+          Restrictions.NONE,
+          null,
+          null,
+          RequestLimits.DEFAULT);
 
   public EdgeSettings {
     if (viewerProtocolPolicy == null) {
@@ -32,6 +40,9 @@ public record EdgeSettings(
     checkUniqueCodes("customErrorResponses", customErrorResponses);
     if (restrictions == null) {
       restrictions = Restrictions.NONE;
+    }
+    if (requestLimits == null) {
+      requestLimits = RequestLimits.DEFAULT;
     }
   }
 

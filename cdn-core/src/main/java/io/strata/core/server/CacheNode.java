@@ -90,7 +90,7 @@ public final class CacheNode {
     CachingProxy proxy =
         new CachingProxy(tier, routes::get, store, fills, upstream, metrics, clock, viewer);
     HttpServerOptions base = HttpListener.defaultServerOptions(listen);
-    return HttpListener.start(vertx, listen, base, proxy)
+    return HttpListener.start(vertx, listen, base, proxy, viewer.connectionGuard())
         .compose(
             listener -> {
               if (viewer.errorPages() != null) {
@@ -100,7 +100,11 @@ public final class CacheNode {
                 return Future.succeededFuture(new CacheNode(tier, store, routes, listener, null));
               }
               return HttpListener.start(
-                      vertx, tls.listen(), tls.serverOptions(base, router.config()), proxy)
+                      vertx,
+                      tls.listen(),
+                      tls.serverOptions(base, router.config()),
+                      proxy,
+                      viewer.connectionGuard())
                   .map(
                       tlsListener -> {
                         viewer.bindHttps(tlsListener.port());

@@ -1,10 +1,12 @@
 package io.strata.core.server;
 
+import io.strata.core.viewer.ConnectionGuard;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,6 +47,20 @@ public final class HttpListener {
       ListenOptions listen,
       HttpServerOptions options,
       Handler<HttpServerRequest> handler) {
+    return start(vertx, listen, options, handler, null);
+  }
+
+  /**
+   * As above, with a guard that caps open connections and counts requests the decoder refused.
+   *
+   * @param guard the guard, or {@code null} for none
+   */
+  public static Future<HttpListener> start(
+      Vertx vertx,
+      ListenOptions listen,
+      HttpServerOptions options,
+      Handler<HttpServerRequest> handler,
+      ConnectionGuard guard) {
     // Port 0 becomes a negative number unique to this listener: Vert.x binds one random port and
     // shares
     // it between the server instances that asked for the same negative number, and only those.
@@ -56,11 +72,16 @@ public final class HttpListener {
                 new VerticleBase() {
                   @Override
                   public Future<?> start() {
-                    return vertx
-                        .createHttpServer(new HttpServerOptions(options).setPort(requested))
-                        .requestHandler(handler)
-                        .listen()
-                        .onSuccess(server -> boundPort.set(server.actualPort()));
+                    HttpServer server =
+                        vertx
+                            .createHttpServer(new HttpServerOptions(options).setPort(requested))
+                            .requestHandler(handler);
+                    if (guard != null) {
+                      server
+                          .connectionHandler(guard.connectionHandler())
+                          .invalidRequestHandler(guard.invalidRequestHandler());
+                    }
+                    return server.listen().onSuccess(bound -> boundPort.set(bound.actualPort()));
                   }
                 },
             new DeploymentOptions().setInstances(listen.eventLoops()))

@@ -20,6 +20,9 @@ import java.util.function.IntPredicate;
  * and cached fetches carry neither query string nor cookies.
  */
 public final class ViewerPipeline {
+  /** CloudFront-scale default for one node; the operating system's file limit comes first. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
   private static final ViewerPipeline NONE = new ViewerPipeline(List.of(), null, null);
   private static final IntPredicate NEVER = status -> false;
 
@@ -28,6 +31,7 @@ public final class ViewerPipeline {
   private final MeterRegistry registry;
   private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
   private volatile int httpsPort = 443;
+  private ConnectionGuard guard;
 
   private ViewerPipeline(List<ViewerStage> stages, ErrorPages errorPages, MeterRegistry registry) {
     this.stages = stages;
@@ -47,12 +51,29 @@ public final class ViewerPipeline {
    */
   public static ViewerPipeline edge(
       Clock clock, ErrorPages errorPages, MeterRegistry registry, String role, String nodeId) {
+    return edge(clock, errorPages, registry, role, nodeId, DEFAULT_MAX_CONNECTIONS);
+  }
+
+  /**
+   * The edge pipeline with a cap on open viewer connections.
+   *
+   * @param maxConnections connections beyond this are closed as they arrive
+   */
+  public static ViewerPipeline edge(
+      Clock clock,
+      ErrorPages errorPages,
+      MeterRegistry registry,
+      String role,
+      String nodeId,
+      int maxConnections) {
     ViewerPipeline pipeline = new ViewerPipeline(new ArrayList<>(), errorPages, registry);
     Rejections count = reason -> pipeline.reject(reason, role, nodeId);
+    pipeline.guard = new ConnectionGuard(maxConnections, count);
     pipeline.stages.addAll(
         List.of(
             new ProtocolPolicyStage(count, () -> pipeline.httpsPort),
             new MethodStage(count),
+            new RequestLimitStage(count),
             new IpRestrictionStage(count),
             new RateLimitStage(clock, count),
             new SignedRequestStage(clock, count)));
@@ -62,6 +83,11 @@ public final class ViewerPipeline {
   /** The port redirects to HTTPS point at: the TLS listener's, 443 until one is bound. */
   public void bindHttps(int port) {
     this.httpsPort = port;
+  }
+
+  /** The listener-level guard (connection cap, decoder refusals), or {@code null} for none. */
+  public ConnectionGuard connectionGuard() {
+    return guard;
   }
 
   /** The error pages of this pipeline, or {@code null} for a regional node. */
