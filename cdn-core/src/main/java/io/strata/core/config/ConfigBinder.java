@@ -23,7 +23,26 @@ import java.util.function.Supplier;
 final class ConfigBinder {
 
   private static final List<String> ROOT_FIELDS =
-      List.of("distributions", "publicKeys", "keyGroups");
+      List.of("distributions", "publicKeys", "keyGroups", "responseHeadersPolicies");
+  private static final List<String> HEADERS_POLICY_FIELDS =
+      List.of("id", "cors", "securityHeaders", "customHeaders", "removeHeaders", "serverTiming");
+  private static final List<String> CORS_FIELDS =
+      List.of(
+          "accessControlAllowOrigins",
+          "accessControlAllowMethods",
+          "accessControlAllowHeaders",
+          "accessControlExposeHeaders",
+          "accessControlMaxAgeSec",
+          "accessControlAllowCredentials",
+          "originOverride");
+  private static final List<String> SECURITY_FIELDS =
+      List.of(
+          "strictTransportSecurity",
+          "contentTypeOptions",
+          "frameOptions",
+          "referrerPolicy",
+          "contentSecurityPolicy",
+          "override");
   private static final List<String> DISTRIBUTION_FIELDS =
       List.of(
           "id",
@@ -103,7 +122,16 @@ final class ConfigBinder {
               List<String> keys = strings(m.entries().get("keys"), path);
               return construct(item, item.position(), path, () -> new KeyGroup(id, keys));
             });
-    return construct(root, start, "", () -> new StrataConfig(distributions, publicKeys, keyGroups));
+    List<ResponseHeadersPolicy> headerPolicies =
+        list(
+            mapping.entries().get("responseHeadersPolicies"),
+            "responseHeadersPolicies",
+            this::headersPolicy);
+    return construct(
+        root,
+        start,
+        "",
+        () -> new StrataConfig(distributions, publicKeys, keyGroups, headerPolicies));
   }
 
   private Distribution distribution(YamlNode node, String path) {
@@ -443,6 +471,147 @@ final class ConfigBinder {
       out.add(item.apply(sequence.items().get(i), index(path, i)));
     }
     return out;
+  }
+
+  private ResponseHeadersPolicy headersPolicy(YamlNode node, String path) {
+    Mapping m = mapping(node, node.position(), path, HEADERS_POLICY_FIELDS, List.of("id"));
+    String id = string(m.entries().get("id"), path);
+    ResponseHeadersPolicy.Cors cors = null;
+    Entry corsEntry = m.entries().get("cors");
+    if (corsEntry != null) {
+      String cpath = field(path, "cors");
+      Mapping c =
+          mapping(
+              corsEntry.value(),
+              corsEntry.keyPosition(),
+              cpath,
+              CORS_FIELDS,
+              List.of("accessControlAllowOrigins", "accessControlAllowMethods"));
+      List<String> origins = strings(c.entries().get("accessControlAllowOrigins"), cpath);
+      List<String> methods = strings(c.entries().get("accessControlAllowMethods"), cpath);
+      List<String> headers = optionalStrings(c, "accessControlAllowHeaders", cpath);
+      List<String> expose = optionalStrings(c, "accessControlExposeHeaders", cpath);
+      Entry maxAgeEntry = c.entries().get("accessControlMaxAgeSec");
+      Integer maxAge = maxAgeEntry == null ? null : intValue(maxAgeEntry, cpath, 0);
+      boolean credentials = bool(c.entries().get("accessControlAllowCredentials"), cpath, false);
+      boolean override = bool(c.entries().get("originOverride"), cpath, true);
+      cors =
+          construct(
+              corsEntry.value(),
+              corsEntry.keyPosition(),
+              cpath,
+              () ->
+                  new ResponseHeadersPolicy.Cors(
+                      origins, methods, headers, expose, maxAge, credentials, override));
+    }
+    ResponseHeadersPolicy.SecurityHeaders security = null;
+    Entry securityEntry = m.entries().get("securityHeaders");
+    if (securityEntry != null) {
+      String spath = field(path, "securityHeaders");
+      Mapping sm =
+          mapping(
+              securityEntry.value(),
+              securityEntry.keyPosition(),
+              spath,
+              SECURITY_FIELDS,
+              List.of());
+      String hsts = optionalString(sm, "strictTransportSecurity", spath);
+      boolean nosniff = bool(sm.entries().get("contentTypeOptions"), spath, false);
+      String frame = optionalString(sm, "frameOptions", spath);
+      String referrer = optionalString(sm, "referrerPolicy", spath);
+      String csp = optionalString(sm, "contentSecurityPolicy", spath);
+      boolean override = bool(sm.entries().get("override"), spath, true);
+      security =
+          construct(
+              securityEntry.value(),
+              securityEntry.keyPosition(),
+              spath,
+              () ->
+                  new ResponseHeadersPolicy.SecurityHeaders(
+                      hsts, nosniff, frame, referrer, csp, override));
+    }
+    List<ResponseHeadersPolicy.CustomHeader> custom =
+        list(
+            m.entries().get("customHeaders"),
+            field(path, "customHeaders"),
+            (item, ipath) -> {
+              Mapping h =
+                  mapping(
+                      item,
+                      item.position(),
+                      ipath,
+                      List.of("header", "value", "override"),
+                      List.of("header", "value"));
+              String header = string(h.entries().get("header"), ipath);
+              String value = string(h.entries().get("value"), ipath);
+              boolean override = bool(h.entries().get("override"), ipath, true);
+              return construct(
+                  item,
+                  item.position(),
+                  ipath,
+                  () -> new ResponseHeadersPolicy.CustomHeader(header, value, override));
+            });
+    List<String> remove = optionalStrings(m, "removeHeaders", path);
+    Double sampling = null;
+    Entry timingEntry = m.entries().get("serverTiming");
+    if (timingEntry != null) {
+      String tpath = field(path, "serverTiming");
+      Mapping t =
+          mapping(
+              timingEntry.value(),
+              timingEntry.keyPosition(),
+              tpath,
+              List.of("enabled", "samplingRate"),
+              List.of("enabled"));
+      if (bool(t.entries().get("enabled"), tpath, false)) {
+        Entry rate = t.entries().get("samplingRate");
+        sampling = rate == null ? 100.0 : number(rate, tpath);
+      }
+    }
+    ResponseHeadersPolicy.Cors finalCors = cors;
+    ResponseHeadersPolicy.SecurityHeaders finalSecurity = security;
+    Double finalSampling = sampling;
+    return construct(
+        node,
+        node.position(),
+        path,
+        () ->
+            new ResponseHeadersPolicy(id, finalCors, finalSecurity, custom, remove, finalSampling));
+  }
+
+  private List<String> optionalStrings(Mapping mapping, String name, String path) {
+    Entry entry = mapping.entries().get(name);
+    return entry == null ? List.of() : strings(entry, path);
+  }
+
+  private String optionalString(Mapping mapping, String name, String path) {
+    Entry entry = mapping.entries().get(name);
+    return entry == null ? null : string(entry, path);
+  }
+
+  private boolean bool(Entry entry, String parentPath, boolean fallback) {
+    if (entry == null) {
+      return fallback;
+    }
+    if (!(entry.value() instanceof Scalar scalar) || scalar.kind() != Scalar.Kind.BOOLEAN) {
+      throw error(
+          entry.keyPosition(),
+          field(parentPath, entry.key())
+              + ": "
+              + entry.value().describe()
+              + " (expected: true or false)");
+    }
+    return Boolean.parseBoolean(scalar.text().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  private double number(Entry entry, String parentPath) {
+    if (entry.value() instanceof Scalar scalar
+        && (scalar.kind() == Scalar.Kind.INTEGER || scalar.kind() == Scalar.Kind.FLOAT)) {
+      return Double.parseDouble(scalar.text());
+    }
+    throw error(
+        entry.keyPosition(),
+        field(parentPath, entry.key()) + ": " + entry.value().describe() + " (expected: a number)");
   }
 
   private List<String> strings(Entry entry, String parentPath) {

@@ -15,13 +15,27 @@ import java.util.Set;
  * @param distributions the distributions, with unique ids and aliases unique across all of them
  * @param publicKeys the keys that may sign URLs and cookies, unique ids
  * @param keyGroups groups of those keys, named by behaviors' {@code trustedKeyGroups}
+ * @param responseHeadersPolicies policies named by behaviors' {@code responseHeadersPolicy}
  */
 public record StrataConfig(
-    List<Distribution> distributions, List<SigningPublicKey> publicKeys, List<KeyGroup> keyGroups) {
+    List<Distribution> distributions,
+    List<SigningPublicKey> publicKeys,
+    List<KeyGroup> keyGroups,
+    List<ResponseHeadersPolicy> responseHeadersPolicies) {
 
-  /** A configuration without signing keys. */
+  /** A configuration without signing keys or response headers policies. */
   public StrataConfig(List<Distribution> distributions) {
-    this(distributions, List.of(), List.of());
+    this(distributions, List.of(), List.of(), List.of());
+  }
+
+  /** The response headers policy with this id, or {@code null}. */
+  public ResponseHeadersPolicy responseHeadersPolicy(String id) {
+    for (ResponseHeadersPolicy policy : responseHeadersPolicies) {
+      if (policy.id().equals(id)) {
+        return policy;
+      }
+    }
+    return null;
   }
 
   /**
@@ -34,7 +48,10 @@ public record StrataConfig(
     distributions = List.copyOf(requireNonNull(distributions, "distributions"));
     publicKeys = publicKeys == null ? List.of() : List.copyOf(publicKeys);
     keyGroups = keyGroups == null ? List.of() : List.copyOf(keyGroups);
+    responseHeadersPolicies =
+        responseHeadersPolicies == null ? List.of() : List.copyOf(responseHeadersPolicies);
     checkSigningReferences(distributions, publicKeys, keyGroups);
+    checkHeaderPolicyReferences(distributions, responseHeadersPolicies);
     Map<String, Integer> ids = new HashMap<>();
     Map<String, String> aliasOwners = new HashMap<>();
     for (int i = 0; i < distributions.size(); i++) {
@@ -117,6 +134,30 @@ public record StrataConfig(
                 "distributions[" + i + "]." + where + ".trustedKeyGroups[" + k + "]",
                 Syntax.quote(trusted.get(k)) + " (expected: the id of one of keyGroups)");
           }
+        }
+      }
+    }
+  }
+
+  private static void checkHeaderPolicyReferences(
+      List<Distribution> distributions, List<ResponseHeadersPolicy> policies) {
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < policies.size(); i++) {
+      if (!ids.add(policies.get(i).id())) {
+        throw new InvalidValueException(
+            "responseHeadersPolicies[" + i + "].id",
+            Syntax.quote(policies.get(i).id()) + " (expected: unique)");
+      }
+    }
+    for (int i = 0; i < distributions.size(); i++) {
+      List<Behavior> all = distributions.get(i).allBehaviors();
+      for (int b = 0; b < all.size(); b++) {
+        String id = all.get(b).viewer().responseHeadersPolicy();
+        if (id != null && !ids.contains(id)) {
+          String where = b == all.size() - 1 ? "defaultBehavior" : "behaviors[" + b + "]";
+          throw new InvalidValueException(
+              "distributions[" + i + "]." + where + ".responseHeadersPolicy",
+              Syntax.quote(id) + " (expected: the id of one of responseHeadersPolicies)");
         }
       }
     }

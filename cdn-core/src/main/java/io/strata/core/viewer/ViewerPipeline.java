@@ -14,10 +14,10 @@ import java.util.function.IntPredicate;
 
 /**
  * The ordered viewer stages of a node, built once at start-up. The edge runs, in this order:
- * response headers policy (registered first, so refusals carry CORS and security headers too),
- * protocol policy, allowed methods, IP restrictions, rate limit, CORS preflight, signed URL or
- * cookie check. A regional node runs none: its requests come from edges that already checked them,
- * and cached fetches carry neither query string nor cookies.
+ * protocol policy, allowed methods, request limits, IP restrictions, rate limit, response headers
+ * policy (with CORS preflight), signed URL or cookie check. Cheap refusals come first; the
+ * signature, the most expensive check, comes last. A regional node runs none: its requests come
+ * from edges that already checked them, and cached fetches carry neither query string nor cookies.
  */
 public final class ViewerPipeline {
   /** CloudFront-scale default for one node; the operating system's file limit comes first. */
@@ -76,6 +76,7 @@ public final class ViewerPipeline {
             new RequestLimitStage(count),
             new IpRestrictionStage(count),
             new RateLimitStage(clock, count),
+            new ResponseHeadersStage(count, nodeId),
             new SignedRequestStage(clock, count)));
     return pipeline;
   }
