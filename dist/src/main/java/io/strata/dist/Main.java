@@ -13,9 +13,12 @@ import io.strata.core.routing.Router;
 import io.strata.core.server.AdminServer;
 import io.strata.core.server.CacheNode;
 import io.strata.core.server.Certificates;
+import io.strata.core.server.EdgeOptions;
 import io.strata.core.server.ListenOptions;
 import io.strata.core.server.TlsSettings;
 import io.strata.core.time.Clock;
+import io.strata.core.viewer.CountryLookup;
+import io.strata.core.viewer.ViewerPipeline;
 import io.strata.edge.EdgeNode;
 import io.strata.regional.RegionalNode;
 import io.vertx.core.Future;
@@ -55,6 +58,7 @@ public final class Main {
               + " --max-object-bytes 64m",
           "  --edge-tls-port 8443 --tls-cert PEM --tls-key PEM (default: a self-signed development"
               + " certificate); edge: --tls-port PORT to add HTTPS",
+          "  --geoip-db FILE (up, edge): a MaxMind country database for geo restrictions",
           SigningCommands.USAGE,
           "every flag can also be set as an environment variable: --edge-port is STRATA_EDGE_PORT");
 
@@ -121,7 +125,8 @@ public final class Main {
                       "site",
                       "edge-tls-port",
                       "tls-cert",
-                      "tls-key"),
+                      "tls-key",
+                      "geoip-db"),
                   env));
       case "edge" ->
           edge(
@@ -138,7 +143,8 @@ public final class Main {
                       "node-id",
                       "tls-port",
                       "tls-cert",
-                      "tls-key"),
+                      "tls-key",
+                      "geoip-db"),
                   env));
       case "regional" ->
           regional(
@@ -203,6 +209,7 @@ public final class Main {
     Path site = Path.of(flags.get("site", home.resolve("examples/site").toString()));
     int tlsPort = flags.port("edge-tls-port", 8443);
     TlsSettings tls = tls(flags, host, tlsPort);
+    EdgeOptions edgeOptions = edgeOptions(flags, tls);
     Vertx vertx = vertx();
     return starting(
         vertx,
@@ -244,7 +251,7 @@ public final class Main {
                       router,
                       registry,
                       Clock.SYSTEM,
-                      tls),
+                      edgeOptions),
                   "edge",
                   host,
                   edgePort,
@@ -331,7 +338,7 @@ public final class Main {
                       router,
                       registry,
                       Clock.SYSTEM,
-                      tls),
+                      edgeOptions),
                   "edge",
                   host,
                   port,
@@ -463,6 +470,21 @@ public final class Main {
       }
     }
     return new TlsSettings(listen(host, port), certificate);
+  }
+
+  /** The edge's options: HTTPS and the country database of {@code --geoip-db}, if given. */
+  private static EdgeOptions edgeOptions(Flags flags, TlsSettings tls) {
+    String database = flags.get("geoip-db", null);
+    CountryLookup countries = CountryLookup.NONE;
+    if (database != null) {
+      try {
+        countries = CountryLookup.maxMind(new java.io.File(database));
+      } catch (java.io.IOException e) {
+        throw new Flags.UsageException(
+            "--geoip-db: " + database + ": " + e.getMessage() + " (expected: a MaxMind DB file)");
+      }
+    }
+    return new EdgeOptions(tls, ViewerPipeline.DEFAULT_MAX_CONNECTIONS, countries);
   }
 
   private static Router router(Flags flags, Path home) {

@@ -9,12 +9,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.strata.core.config.ConfigLoader;
 import io.strata.core.routing.Router;
 import io.strata.core.server.CacheNode;
+import io.strata.core.server.EdgeOptions;
 import io.strata.core.server.ListenOptions;
 import io.strata.core.testing.ScriptedOrigin;
 import io.strata.core.testing.Sync;
 import io.strata.core.testing.TestClient;
 import io.strata.core.testing.TestClient.Response;
 import io.strata.core.time.ManualClock;
+import io.strata.core.viewer.CountryLookup;
 import io.strata.edge.EdgeNode;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -59,8 +61,7 @@ class RestrictionsTest {
                 router,
                 registry,
                 clock,
-                null,
-                3));
+                new EdgeOptions(null, 3, CountryLookup.NONE)));
     viewer = new TestClient(vertx, edge.port());
   }
 

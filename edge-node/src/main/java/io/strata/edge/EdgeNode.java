@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.strata.core.proxy.TierSettings;
 import io.strata.core.routing.Router;
 import io.strata.core.server.CacheNode;
+import io.strata.core.server.EdgeOptions;
 import io.strata.core.server.ListenOptions;
 import io.strata.core.server.TlsSettings;
 import io.strata.core.time.Clock;
@@ -52,7 +53,7 @@ public final class EdgeNode {
         router,
         registry,
         clock,
-        null);
+        EdgeOptions.DEFAULT);
   }
 
   /**
@@ -84,15 +85,10 @@ public final class EdgeNode {
         router,
         registry,
         clock,
-        tls,
-        ViewerPipeline.DEFAULT_MAX_CONNECTIONS);
+        EdgeOptions.withTls(tls));
   }
 
-  /**
-   * As above, with a cap on open viewer connections (HTTP and HTTPS together).
-   *
-   * @param maxConnections connections beyond this are closed as they arrive
-   */
+  /** As above, with all the edge's options: HTTPS listener, connection cap, country database. */
   public static Future<CacheNode> start(
       Vertx vertx,
       String nodeId,
@@ -103,8 +99,7 @@ public final class EdgeNode {
       Router router,
       MeterRegistry registry,
       Clock clock,
-      TlsSettings tls,
-      int maxConnections) {
+      EdgeOptions options) {
     HttpClient client =
         vertx
             .httpClientBuilder()
@@ -131,7 +126,13 @@ public final class EdgeNode {
         registry,
         clock,
         ViewerPipeline.edge(
-            clock, new ErrorPages(client), registry, "edge", nodeId, maxConnections),
-        tls);
+            clock,
+            new ErrorPages(client),
+            registry,
+            "edge",
+            nodeId,
+            options.maxConnections(),
+            options.countries()),
+        options.tls());
   }
 }

@@ -14,10 +14,11 @@ import java.util.function.IntPredicate;
 
 /**
  * The ordered viewer stages of a node, built once at start-up. The edge runs, in this order:
- * protocol policy, allowed methods, request limits, IP restrictions, rate limit, response headers
- * policy (with CORS preflight), signed URL or cookie check. Cheap refusals come first; the
- * signature, the most expensive check, comes last. A regional node runs none: its requests come
- * from edges that already checked them, and cached fetches carry neither query string nor cookies.
+ * protocol policy, allowed methods, request limits, IP restrictions, geo restriction, rate limit,
+ * response headers policy (with CORS preflight), signed URL or cookie check. Cheap refusals come
+ * first; the signature, the most expensive check, comes last. A regional node runs none: its
+ * requests come from edges that already checked them, and cached fetches carry neither query string
+ * nor cookies.
  */
 public final class ViewerPipeline {
   /** CloudFront-scale default for one node; the operating system's file limit comes first. */
@@ -51,13 +52,15 @@ public final class ViewerPipeline {
    */
   public static ViewerPipeline edge(
       Clock clock, ErrorPages errorPages, MeterRegistry registry, String role, String nodeId) {
-    return edge(clock, errorPages, registry, role, nodeId, DEFAULT_MAX_CONNECTIONS);
+    return edge(
+        clock, errorPages, registry, role, nodeId, DEFAULT_MAX_CONNECTIONS, CountryLookup.NONE);
   }
 
   /**
    * The edge pipeline with a cap on open viewer connections.
    *
    * @param maxConnections connections beyond this are closed as they arrive
+   * @param countries the country database for geo restrictions
    */
   public static ViewerPipeline edge(
       Clock clock,
@@ -65,7 +68,8 @@ public final class ViewerPipeline {
       MeterRegistry registry,
       String role,
       String nodeId,
-      int maxConnections) {
+      int maxConnections,
+      CountryLookup countries) {
     ViewerPipeline pipeline = new ViewerPipeline(new ArrayList<>(), errorPages, registry);
     Rejections count = reason -> pipeline.reject(reason, role, nodeId);
     pipeline.guard = new ConnectionGuard(maxConnections, count);
@@ -75,6 +79,7 @@ public final class ViewerPipeline {
             new MethodStage(count),
             new RequestLimitStage(count),
             new IpRestrictionStage(count),
+            new GeoRestrictionStage(countries, count),
             new RateLimitStage(clock, count),
             new ResponseHeadersStage(count, nodeId),
             new SignedRequestStage(clock, count)));
