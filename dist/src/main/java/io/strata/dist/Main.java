@@ -311,6 +311,7 @@ public final class Main {
     long maxObject = flags.bytes("max-object-bytes", DEFAULT_MAX_OBJECT_BYTES);
     String tlsPortText = flags.get("tls-port", null);
     TlsSettings tls = tlsPortText == null ? null : tls(flags, host, flags.port("tls-port", 8443));
+    EdgeOptions edgeOptions = edgeOptions(flags, tls);
     List<URI> regionals = new ArrayList<>();
     for (String s : flags.get("regionals", "").split(",")) {
       if (!s.isBlank()) {
