@@ -58,7 +58,8 @@ public final class Main {
               + " --max-object-bytes 64m",
           "  --edge-tls-port 8443 --tls-cert PEM --tls-key PEM (default: a self-signed development"
               + " certificate); edge: --tls-port PORT to add HTTPS",
-          "  --geoip-db FILE (up, edge): a MaxMind country database for geo restrictions",
+          "  --geoip-db FILE (up, edge): a MaxMind country database for geo restrictions;"
+              + " --max-connections 10000 (up, edge)",
           SigningCommands.USAGE,
           "every flag can also be set as an environment variable: --edge-port is STRATA_EDGE_PORT");
 
@@ -126,7 +127,8 @@ public final class Main {
                       "edge-tls-port",
                       "tls-cert",
                       "tls-key",
-                      "geoip-db"),
+                      "geoip-db",
+                      "max-connections"),
                   env));
       case "edge" ->
           edge(
@@ -144,7 +146,8 @@ public final class Main {
                       "tls-port",
                       "tls-cert",
                       "tls-key",
-                      "geoip-db"),
+                      "geoip-db",
+                      "max-connections"),
                   env));
       case "regional" ->
           regional(
@@ -485,7 +488,19 @@ public final class Main {
             "--geoip-db: " + database + ": " + e.getMessage() + " (expected: a MaxMind DB file)");
       }
     }
-    return new EdgeOptions(tls, ViewerPipeline.DEFAULT_MAX_CONNECTIONS, countries);
+    String max =
+        flags.get("max-connections", Integer.toString(ViewerPipeline.DEFAULT_MAX_CONNECTIONS));
+    int maxConnections;
+    try {
+      maxConnections = Integer.parseInt(max);
+      if (maxConnections < 1) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw new Flags.UsageException(
+          "--max-connections: '" + max + "' (expected: a positive number of connections)");
+    }
+    return new EdgeOptions(tls, maxConnections, countries);
   }
 
   private static Router router(Flags flags, Path home) {

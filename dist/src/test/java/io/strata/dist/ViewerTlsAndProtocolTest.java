@@ -203,6 +203,45 @@ class ViewerTlsAndProtocolTest {
   }
 
   @Test
+  void configurationSwapBringsNewCertificates() {
+    Certificates.Issued blog = Certificates.issue(CA, List.of("blog.example.test"));
+    String extra =
+        String.join(
+            "\n",
+            "  - id: blog",
+            "    aliases: [blog.example.test]",
+            "    origins: [{ id: web, url: \"" + origin.url() + "\" }]",
+            "    defaultBehavior: { origin: web }",
+            "    viewerCertificate:",
+            "      certificateChain: |",
+            PrivateContentTest.indent(blog.certificatePem(), 8),
+            "      privateKey: |",
+            PrivateContentTest.indent(blog.privateKeyPem(), 8),
+            "");
+    HttpClient before = tlsClient(HttpVersion.HTTP_1_1);
+    try {
+      // Before the swap the name is unknown: the default certificate does not cover it.
+      org.junit.jupiter.api.Assertions.assertThrows(
+          AssertionError.class, () -> tlsGet(before, "blog.example.test", "/post"));
+    } finally {
+      Sync.await(before.close());
+    }
+    io.strata.core.routing.Router swapped =
+        new io.strata.core.routing.Router(
+            io.strata.core.config.ConfigLoader.parse(config(origin.url()) + extra, "swapped.yaml"));
+    tiers.regionals.forEach(regional -> Sync.await(regional.swapRouter(swapped)));
+    Sync.await(tiers.edge.swapRouter(swapped));
+    HttpClient after = tlsClient(HttpVersion.HTTP_2);
+    try {
+      Seen seen = tlsGet(after, "blog.example.test", "/post");
+      assertEquals(200, seen.status());
+      assertTrue(seen.subject().contains("CN=blog.example.test"), seen.subject());
+    } finally {
+      Sync.await(after.close());
+    }
+  }
+
+  @Test
   void onlyTls12AndTls13AreOfferedAndBothServe() {
     HttpServerOptions options =
         new TlsSettings(

@@ -28,13 +28,19 @@ public final class CacheNode {
   private final AtomicReference<Router> router;
   private final HttpListener listener;
   private final HttpListener tlsListener;
+  private final TlsSettings tls;
+  private final HttpServerOptions baseOptions;
 
   private CacheNode(
       TierSettings tier,
       CacheStore store,
       AtomicReference<Router> router,
       HttpListener listener,
-      HttpListener tlsListener) {
+      HttpListener tlsListener,
+      TlsSettings tls,
+      HttpServerOptions baseOptions) {
+    this.tls = tls;
+    this.baseOptions = baseOptions;
     this.tier = tier;
     this.store = store;
     this.router = router;
@@ -94,10 +100,11 @@ public final class CacheNode {
         .compose(
             listener -> {
               if (viewer.errorPages() != null) {
-                viewer.errorPages().bind(listener.port());
+                viewer.errorPages().bind(listen.host(), listener.port());
               }
               if (tls == null) {
-                return Future.succeededFuture(new CacheNode(tier, store, routes, listener, null));
+                return Future.succeededFuture(
+                    new CacheNode(tier, store, routes, listener, null, null, base));
               }
               return HttpListener.start(
                       vertx,
@@ -108,7 +115,7 @@ public final class CacheNode {
                   .map(
                       tlsListener -> {
                         viewer.bindHttps(tlsListener.port());
-                        return new CacheNode(tier, store, routes, listener, tlsListener);
+                        return new CacheNode(tier, store, routes, listener, tlsListener, tls, base);
                       })
                   .recover(
                       err ->
@@ -132,9 +139,18 @@ public final class CacheNode {
     return tlsListener == null ? -1 : tlsListener.port();
   }
 
-  /** Applies a whole new configuration atomically: the next request routes with it. */
-  public void swapRouter(Router next) {
+  /**
+   * Applies a whole new configuration atomically: the next request routes with it. With an HTTPS
+   * listener, the distributions' certificates are swapped too (new connections get them).
+   *
+   * @return completes when the certificates are in place
+   */
+  public Future<Void> swapRouter(Router next) {
     router.set(next);
+    if (tlsListener == null) {
+      return Future.succeededFuture();
+    }
+    return tlsListener.updateSsl(tls.serverOptions(baseOptions, next.config()).getSslOptions());
   }
 
   public int port() {

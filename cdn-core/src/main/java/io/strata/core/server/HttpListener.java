@@ -9,6 +9,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.ServerSSLOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,11 +25,13 @@ public final class HttpListener {
   private final Vertx vertx;
   private final String deploymentId;
   private final int port;
+  private final List<HttpServer> servers;
 
-  private HttpListener(Vertx vertx, String deploymentId, int port) {
+  private HttpListener(Vertx vertx, String deploymentId, int port, List<HttpServer> servers) {
     this.vertx = vertx;
     this.deploymentId = deploymentId;
     this.port = port;
+    this.servers = servers;
   }
 
   /**
@@ -66,6 +72,7 @@ public final class HttpListener {
     // it between the server instances that asked for the same negative number, and only those.
     int requested = listen.port() == 0 ? RANDOM_PORT_IDS.decrementAndGet() : listen.port();
     AtomicInteger boundPort = new AtomicInteger(listen.port());
+    List<HttpServer> servers = new CopyOnWriteArrayList<>();
     return vertx
         .deployVerticle(
             () ->
@@ -81,11 +88,24 @@ public final class HttpListener {
                           .connectionHandler(guard.connectionHandler())
                           .invalidRequestHandler(guard.invalidRequestHandler());
                     }
+                    servers.add(server);
                     return server.listen().onSuccess(bound -> boundPort.set(bound.actualPort()));
                   }
                 },
             new DeploymentOptions().setInstances(listen.eventLoops()))
-        .map(id -> new HttpListener(vertx, id, boundPort.get()));
+        .map(id -> new HttpListener(vertx, id, boundPort.get(), List.copyOf(servers)));
+  }
+
+  /**
+   * Replaces the TLS options (certificates) of every server instance; new connections use them,
+   * open ones keep theirs.
+   */
+  public Future<Void> updateSsl(ServerSSLOptions options) {
+    List<Future<Boolean>> updates = new ArrayList<>();
+    for (HttpServer server : servers) {
+      updates.add(server.updateSSLOptions(options, true));
+    }
+    return Future.all(updates).mapEmpty();
   }
 
   public int port() {

@@ -31,6 +31,7 @@ public final class ErrorPages {
   private final byte[] token;
   private final String tokenText;
   private volatile int port = -1;
+  private volatile String host = "127.0.0.1";
 
   public ErrorPages(HttpClient client) {
     this.client = client;
@@ -40,8 +41,19 @@ public final class ErrorPages {
     this.token = tokenText.getBytes(StandardCharsets.US_ASCII);
   }
 
-  /** Pages are fetched from this plain-HTTP port of the node itself, once it listens. */
-  public void bind(int port) {
+  /**
+   * Pages are fetched from the node's own plain-HTTP listener, once it listens.
+   *
+   * @param bindHost the address the listener binds; a wildcard address is reached on loopback
+   */
+  public void bind(String bindHost, int port) {
+    String h = bindHost;
+    if (h.equals("0.0.0.0")) {
+      h = "127.0.0.1";
+    } else if (h.equals("::") || h.equals("[::]") || h.equals("0:0:0:0:0:0:0:0")) {
+      h = "::1";
+    }
+    this.host = h.startsWith("[") ? h.substring(1, h.length() - 1) : h;
     this.port = port;
   }
 
@@ -71,7 +83,8 @@ public final class ErrorPages {
     RequestOptions options =
         new RequestOptions()
             .setMethod(HttpMethod.GET)
-            .setHost("127.0.0.1")
+            .setServer(io.vertx.core.net.SocketAddress.inetSocketAddress(port, host))
+            .setHost(request.authority().host())
             .setPort(port)
             .setURI(rule.responsePagePath())
             .putHeader("Host", request.authority().toString())
