@@ -42,7 +42,13 @@ class CustomErrorResponsesTest {
             .on("/errors/missing.html", req -> req.response().setStatusCode(404).end("gone"))
             .on("/flaky", req -> req.response().setStatusCode(503).end("origin overloaded"))
             .on("/boom", req -> req.response().setStatusCode(500).end("origin stack trace"))
-            .on("/ok", req -> req.response().end("fine"));
+            .on("/ok", req -> req.response().end("fine"))
+            .on("/not-allowed", req -> req.response().setStatusCode(405).end("no"))
+            .on(
+                "/errors/live/",
+                req ->
+                    req.response()
+                        .end("live page, secret header: " + req.getHeader("X-Strata-Error-Page")));
     tiers = new Tiers(vertx, config(origin.url()), 1, null);
     viewer = new TestClient(vertx, tiers.edge.port());
   }
@@ -79,12 +85,16 @@ class CustomErrorResponsesTest {
         "          - { errorCode: 404, responsePagePath: /errors/404.json, responseCode: 404 }",
         "      - { pathPattern: /private/*, origin: web, trustedKeyGroups: [signers] }",
         "      - { pathPattern: /down/*, origin: dead }",
+        "      - pathPattern: /errors/live/*",
+        "        origin: web",
+        "        cachePolicy: { minTtl: 0, defaultTtl: 0, maxTtl: 0 }",
         "    customErrorResponses:",
         "      - { errorCode: 404, responsePagePath: /errors/404.html, responseCode: 404 }",
         "      - { errorCode: 403, responsePagePath: /errors/403.html, responseCode: 403 }",
         "      - { errorCode: 503, responsePagePath: /errors/busy.html, responseCode: 200 }",
         "      - { errorCode: 502, responsePagePath: /errors/502.html, responseCode: 502 }",
         "      - { errorCode: 500, responsePagePath: /errors/missing.html, responseCode: 500 }",
+        "      - { errorCode: 405, responsePagePath: /errors/live/405.html, responseCode: 405 }",
         "");
   }
 
@@ -143,6 +153,13 @@ class CustomErrorResponsesTest {
     Response response = viewer.request(HttpMethod.HEAD, "/still-nothing", null, null);
     assertEquals(404, response.status());
     assertEquals(0, response.body().length());
+  }
+
+  @Test
+  void theInternalPageRequestsSecretNeverReachesTheOrigin() {
+    Response response = viewer.get("/not-allowed");
+    assertEquals(405, response.status());
+    assertEquals("live page, secret header: null", response.text());
   }
 
   @Test

@@ -71,7 +71,7 @@ public final class ErrorPages {
   boolean serve(ViewerExchange exchange, int status) {
     HttpServerRequest request = exchange.request();
     HttpServerResponse response = request.response();
-    if (port < 0 || response.headWritten() || isInternal(request)) {
+    if (port < 0 || response.headWritten() || exchange.isInternal()) {
       return false;
     }
     CustomErrorResponse rule = find(exchange.customErrorResponses(), status);

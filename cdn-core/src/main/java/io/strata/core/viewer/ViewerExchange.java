@@ -23,6 +23,7 @@ public final class ViewerExchange {
   private final ErrorPages errorPages;
   private String forwardUri;
   private byte[] clientAddress;
+  private boolean internal;
 
   ViewerExchange(
       HttpServerRequest request,
@@ -78,6 +79,15 @@ public final class ViewerExchange {
   public List<CustomErrorResponse> customErrorResponses() {
     List<CustomErrorResponse> own = route.behavior().viewer().customErrorResponses();
     return own != null ? own : route.distribution().edge().customErrorResponses();
+  }
+
+  /** True for the node's own error-page request, which is never checked or mapped again. */
+  boolean isInternal() {
+    return internal;
+  }
+
+  void markInternal() {
+    internal = true;
   }
 
   /** The request URI sent upstream when the request passes through uncached. */

@@ -113,6 +113,9 @@ public final class ViewerPipeline {
     }
     ViewerExchange exchange = new ViewerExchange(request, route, config, requestId, errorPages);
     if (errorPages.isInternal(request)) {
+      // The secret must never travel further (a pass-through would hand it to the origin).
+      request.headers().remove(ErrorPages.INTERNAL_HEADER);
+      exchange.markInternal();
       return exchange;
     }
     for (ViewerStage stage : stages) {
@@ -128,7 +131,7 @@ public final class ViewerPipeline {
    * custom error response took the response over for that status.
    */
   public IntPredicate errorHook(ViewerExchange exchange) {
-    if (errorPages == null || exchange.customErrorResponses().isEmpty()) {
+    if (errorPages == null || exchange.isInternal() || exchange.customErrorResponses().isEmpty()) {
       return NEVER;
     }
     return status -> status >= 400 && errorPages.serve(exchange, status);
