@@ -10,6 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connections (connections over it are closed at once), and counting of requests the HTTP decoder
  * refused (request line over 8,192 bytes → 414, header block over 20,480 bytes → 431, malformed →
  * 400), which Vert.x answers itself.
+ *
+ * <p>Vert.x reports an HTTP/1.x connection to the connection handler when its first request head is
+ * complete, so the cap counts connections that have sent a request; a connection that never
+ * completes one is bounded by the listener's idle timeout instead.
  */
 public final class ConnectionGuard {
   private final int maxConnections;
