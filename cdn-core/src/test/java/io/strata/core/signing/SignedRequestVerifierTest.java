@@ -98,6 +98,18 @@ class SignedRequestVerifierTest {
   }
 
   @Test
+  void aRememberedSignatureStillHasItsConditionsCheckedAndCoversNothingElse() {
+    String url = canned("https://d.example/private/a.txt", NOW + 60, "KRSA", RSA);
+    assertNull(check(url));
+    assertNull(check(url));
+    assertEquals(SigningError.EXPIRED, verifier.verify(request(url, Map.of(), CLIENT), NOW + 60));
+    assertEquals(
+        SigningError.BAD_SIGNATURE, check(url.replace("Key-Pair-Id=KRSA", "Key-Pair-Id=KEC")));
+    assertEquals(SigningError.BAD_SIGNATURE, check(url.replace("/a.txt", "/b.txt")));
+    assertEquals(SigningError.BAD_SIGNATURE, check(url + "&Hash-Algorithm=SHA256"));
+  }
+
+  @Test
   void missingKeyPairIdIsMissingKey() {
     assertEquals(SigningError.MISSING_KEY, check("https://d.example/private/a.txt"));
     assertEquals(
