@@ -82,6 +82,8 @@ class ResponseHeadersPolicyTest {
         "    defaultBehavior: { origin: web, responseHeadersPolicy: web }",
         "    behaviors:",
         "      - { pathPattern: /plain/*, origin: web }",
+        "      - { pathPattern: /readonly/*, origin: web, allowedMethods: [GET, HEAD],"
+            + " responseHeadersPolicy: web }",
         "");
   }
 
@@ -148,6 +150,15 @@ class ResponseHeadersPolicyTest {
 
     headers.set("Origin", "https://evil.test");
     assertEquals(403, viewer.request(HttpMethod.OPTIONS, "/api/items", headers, null).status());
+  }
+
+  @Test
+  void refusalsByLaterStagesCarryThePolicyToo() {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Origin", "https://app.example.test");
+    Response refused = viewer.request(HttpMethod.DELETE, "/readonly/x", headers, null);
+    assertEquals(403, refused.status());
+    assertEquals("https://app.example.test", refused.header("Access-Control-Allow-Origin"));
+    assertEquals("nosniff", refused.header("X-Content-Type-Options"));
   }
 
   @Test

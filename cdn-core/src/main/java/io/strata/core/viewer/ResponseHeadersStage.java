@@ -19,14 +19,31 @@ import java.util.concurrent.ThreadLocalRandom;
  * head is written, so no other stage needs to know about them. A CORS preflight ({@code OPTIONS}
  * with {@code Origin} and {@code Access-Control-Request-Method}) is answered here without going to
  * the origin: 204 for an allowed origin, 403 otherwise.
+ *
+ * <p>The pipeline holds two instances: the first, at the head of the pipeline, registers the
+ * headers (so refusals by later stages carry CORS and security headers too, and scripts can read a
+ * 403 or 429); the second, after the restrictions and the rate limit, answers preflights.
  */
 final class ResponseHeadersStage implements ViewerStage {
   private final ViewerPipeline.Rejections rejections;
   private final String nodeId;
+  private final boolean preflight;
 
-  ResponseHeadersStage(ViewerPipeline.Rejections rejections, String nodeId) {
+  private ResponseHeadersStage(
+      ViewerPipeline.Rejections rejections, String nodeId, boolean preflight) {
     this.rejections = rejections;
     this.nodeId = nodeId;
+    this.preflight = preflight;
+  }
+
+  /** The stage that sets the policy's headers on whatever response the viewer gets. */
+  static ResponseHeadersStage headers(ViewerPipeline.Rejections rejections, String nodeId) {
+    return new ResponseHeadersStage(rejections, nodeId, false);
+  }
+
+  /** The stage that answers CORS preflights at the edge. */
+  static ResponseHeadersStage preflight(ViewerPipeline.Rejections rejections, String nodeId) {
+    return new ResponseHeadersStage(rejections, nodeId, true);
   }
 
   @Override
@@ -44,10 +61,13 @@ final class ResponseHeadersStage implements ViewerStage {
     String origin = request.getHeader("Origin");
     Cors cors = policy.cors();
     String allowedOrigin = cors != null && origin != null && allows(cors, origin) ? origin : null;
-    long startNanos = System.nanoTime();
-    boolean timing = timingWanted(policy, request);
-    response.headersEndHandler(
-        v -> apply(policy, allowedOrigin, response, timing, startNanos, exchange.requestId()));
+    if (!preflight) {
+      long startNanos = System.nanoTime();
+      boolean timing = timingWanted(policy, request);
+      response.headersEndHandler(
+          v -> apply(policy, allowedOrigin, response, timing, startNanos, exchange.requestId()));
+      return false;
+    }
     if (cors != null
         && request.method() == HttpMethod.OPTIONS
         && origin != null

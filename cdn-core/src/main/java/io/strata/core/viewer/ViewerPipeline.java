@@ -13,12 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntPredicate;
 
 /**
- * The ordered viewer stages of a node, built once at start-up. The edge runs, in this order:
- * protocol policy, allowed methods, request limits, IP restrictions, geo restriction, rate limit,
- * response headers policy (with CORS preflight), signed URL or cookie check. Cheap refusals come
- * first; the signature, the most expensive check, comes last. A regional node runs none: its
- * requests come from edges that already checked them, and cached fetches carry neither query string
- * nor cookies.
+ * The ordered viewer stages of a node, built once at start-up. The edge runs, in this order: the
+ * response headers policy's headers (set on whatever response follows, refusals included), protocol
+ * policy, allowed methods, request limits, IP restrictions, geo restriction, rate limit, CORS
+ * preflight, signed URL or cookie check. Cheap refusals come first; the signature, the most
+ * expensive check, comes last. A regional node runs none: its requests come from edges that already
+ * checked them, and cached fetches carry neither query string nor cookies.
  */
 public final class ViewerPipeline {
   /** CloudFront-scale default for one node; the operating system's file limit comes first. */
@@ -75,13 +75,14 @@ public final class ViewerPipeline {
     pipeline.guard = new ConnectionGuard(maxConnections, count);
     pipeline.stages.addAll(
         List.of(
+            ResponseHeadersStage.headers(count, nodeId),
             new ProtocolPolicyStage(count, () -> pipeline.httpsPort),
             new MethodStage(count),
             new RequestLimitStage(count),
             new IpRestrictionStage(count),
             new GeoRestrictionStage(countries, count),
             new RateLimitStage(clock, count),
-            new ResponseHeadersStage(count, nodeId),
+            ResponseHeadersStage.preflight(count, nodeId),
             new SignedRequestStage(clock, count)));
     return pipeline;
   }
