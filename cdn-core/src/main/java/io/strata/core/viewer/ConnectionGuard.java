@@ -1,8 +1,11 @@
 package io.strata.core.viewer;
 
+import io.strata.core.proxy.StrataHeaders;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -41,16 +44,45 @@ public final class ConnectionGuard {
     };
   }
 
-  /** For {@code HttpServer.invalidRequestHandler}: counts, then answers as Vert.x does. */
+  /**
+   * For {@code HttpServer.invalidRequestHandler}: counts, answers with a short body and {@code
+   * Connection: close} (so clients do not reuse a connection the edge is about to close), then
+   * closes the connection.
+   */
   public Handler<HttpServerRequest> invalidRequestHandler() {
     return request -> {
       Throwable cause = request.decoderResult().cause();
       String name = cause == null ? "" : cause.getClass().getSimpleName();
-      rejections.count(
-          name.equals("TooLongHttpLineException")
-              ? "request_line_too_long"
-              : name.equals("TooLongHttpHeaderException") ? "headers_too_large" : "bad_request");
-      HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
+      int status;
+      String reason;
+      if (name.equals("TooLongHttpLineException")) {
+        status = 414;
+        reason = "request_line_too_long";
+      } else if (name.equals("TooLongHttpHeaderException")) {
+        status = 431;
+        reason = "headers_too_large";
+      } else {
+        status = 400;
+        reason = "bad_request";
+      }
+      rejections.count(reason);
+      if (request.version() == HttpVersion.HTTP_2) {
+        HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
+        return;
+      }
+      HttpServerResponse response = request.response();
+      response
+          .setStatusCode(status)
+          .putHeader("Connection", "close")
+          .putHeader("Content-Type", "text/plain; charset=utf-8")
+          .putHeader(StrataHeaders.X_CACHE, StrataHeaders.ERROR)
+          .end(
+              status == 414
+                  ? "The request line is too long.\n"
+                  : status == 431
+                      ? "The request headers are too large.\n"
+                      : "The request is malformed.\n")
+          .onComplete(done -> request.connection().close());
     };
   }
 

@@ -16,6 +16,7 @@ import java.util.List;
  * upstream when the request passes through). Confined to the request's event loop.
  */
 public final class ViewerExchange {
+  private static final System.Logger LOG = System.getLogger(ViewerExchange.class.getName());
   private final HttpServerRequest request;
   private final Route route;
   private final StrataConfig config;
@@ -104,6 +105,14 @@ public final class ViewerExchange {
    * status, if configured, replaces the body (and the status, if it says so).
    */
   public void refuse(int status, String contentType, String body) {
+    // Refusals can come in floods (scans, expired links): debug level, counted in metrics anyway.
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        "{0}: {1} {2} refused with {3}",
+        requestId,
+        request.method(),
+        request.path(),
+        status);
     if (errorPages != null && errorPages.serve(this, status)) {
       return;
     }
