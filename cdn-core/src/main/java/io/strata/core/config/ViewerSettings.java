@@ -23,7 +23,11 @@ public record ViewerSettings(
     List<String> trustedKeyGroups,
     List<CustomErrorResponse> customErrorResponses,
     String responseHeadersPolicy) {
-  /** Everything inherited or CloudFront's default: GET, HEAD and OPTIONS... pass through. */
+  /**
+   * Inherit the protocol policy and error responses, allow every method (so unsafe methods pass
+   * through to the origin as they always have; CloudFront's console default is GET and HEAD only),
+   * cache GET and HEAD, no signing, no response headers policy.
+   */
   public static final ViewerSettings DEFAULT =
       new ViewerSettings(null, AllowedMethods.ALL, false, List.of(), null, null);
 
