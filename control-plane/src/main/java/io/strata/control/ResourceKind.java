@@ -82,10 +82,10 @@ enum ResourceKind {
           }
         }
       }
-    } else if (this == KEY_GROUP && body.getValue("items") instanceof JsonArray items) {
-      for (int i = 0; i < items.size(); i++) {
-        if (items.getValue(i) instanceof String id) {
-          refs.add(new Reference(PUBLIC_KEY, id, "items[" + i + "]"));
+    } else if (this == KEY_GROUP && body.getValue("keys") instanceof JsonArray keys) {
+      for (int i = 0; i < keys.size(); i++) {
+        if (keys.getValue(i) instanceof String id) {
+          refs.add(new Reference(PUBLIC_KEY, id, "keys[" + i + "]"));
         }
       }
     }

@@ -356,14 +356,13 @@ final class Resources {
         }
       }
       case KEY_GROUP -> {
-        Object items = body.getValue("items");
-        if (!(items instanceof JsonArray list)
+        Object keys = body.getValue("keys");
+        if (!(keys instanceof JsonArray list)
             || list.isEmpty()
             || list.size() > 5
             || !list.stream().allMatch(i -> i instanceof String)) {
           problems.add(
-              new ApiError.Problem(
-                  "items", describe(items) + " (expected: 1 to 5 public key ids)"));
+              new ApiError.Problem("keys", describe(keys) + " (expected: 1 to 5 public key ids)"));
         }
       }
       default -> {}

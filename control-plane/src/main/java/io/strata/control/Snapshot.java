@@ -73,8 +73,8 @@ final class Snapshot {
         JsonObject group = resources.get(ResourceKind.KEY_GROUP).get(id);
         if (group != null) {
           groups.add(group.copy());
-          if (group.getValue("items") instanceof JsonArray items) {
-            items.forEach(k -> keys.add(String.valueOf(k)));
+          if (group.getValue("keys") instanceof JsonArray ids) {
+            ids.forEach(k -> keys.add(String.valueOf(k)));
           }
         }
       }

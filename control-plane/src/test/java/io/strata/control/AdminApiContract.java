@@ -327,7 +327,7 @@ abstract class AdminApiContract {
     Api.Reply group =
         api.post(
             "/v1/key-groups",
-            new JsonObject().put("id", "g1").put("items", new JsonArray().add("k1")));
+            new JsonObject().put("id", "g1").put("keys", new JsonArray().add("k1")));
     assertEquals(201, group.status(), group.json().encode());
     Api.Reply refused = api.delete("/v1/public-keys/k1", key.etag());
     assertEquals(409, refused.status());

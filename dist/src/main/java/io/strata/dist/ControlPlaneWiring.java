@@ -27,8 +27,15 @@ final class ControlPlaneWiring {
 
   private ControlPlaneWiring() {}
 
-  /** Control plane options from flags: listener, data directory, JDBC, admin token, TLS. */
-  static ControlPlaneOptions options(Flags flags, Path home, String host, int port) {
+  /**
+   * Control plane options from flags: listener, data directory, JDBC, admin token, TLS.
+   *
+   * @param tlsFlags the prefix of the admin listener's certificate flags: {@code tls} for the
+   *     {@code control-plane} command, {@code control-plane-tls} under {@code up}, where {@code
+   *     --tls-cert} is the edge's
+   */
+  static ControlPlaneOptions options(
+      Flags flags, Path home, String host, int port, String tlsFlags) {
     Path data = Path.of(flags.get("data", home.resolve("data").toString()));
     ControlPlaneOptions o = ControlPlaneOptions.defaults(data).withListen(host, port);
     String jdbc = flags.get("jdbc-url", null);
@@ -47,10 +54,11 @@ final class ControlPlaneWiring {
         o.withInvalidationQuotas(
             flags.positiveInt("invalidation-paths-limit", o.maxPathsInProgress()),
             flags.positiveInt("invalidation-wildcards-limit", o.maxWildcardPathsInProgress()));
-    String cert = flags.get("tls-cert", null);
-    String key = flags.get("tls-key", null);
+    String cert = flags.get(tlsFlags + "-cert", null);
+    String key = flags.get(tlsFlags + "-key", null);
     if ((cert == null) != (key == null)) {
-      throw new Flags.UsageException("--tls-cert and --tls-key go together");
+      throw new Flags.UsageException(
+          "--" + tlsFlags + "-cert and --" + tlsFlags + "-key go together");
     }
     if (cert != null) {
       o = o.withTls(Path.of(cert), Path.of(key));

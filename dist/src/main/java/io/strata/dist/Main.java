@@ -10,12 +10,18 @@ import io.strata.control.ControlPlane;
 import io.strata.control.ControlPlaneOptions;
 import io.strata.core.config.ConfigException;
 import io.strata.core.config.ConfigLoader;
+import io.strata.core.config.ViewerCertificate;
 import io.strata.core.control.NodeAgent;
 import io.strata.core.routing.Router;
 import io.strata.core.server.AdminServer;
 import io.strata.core.server.CacheNode;
+import io.strata.core.server.Certificates;
+import io.strata.core.server.EdgeOptions;
 import io.strata.core.server.ListenOptions;
+import io.strata.core.server.TlsSettings;
 import io.strata.core.time.Clock;
+import io.strata.core.viewer.CountryLookup;
+import io.strata.core.viewer.ViewerPipeline;
 import io.strata.dist.cli.Cli;
 import io.strata.edge.EdgeNode;
 import io.strata.regional.RegionalNode;
@@ -59,7 +65,13 @@ public final class Main {
               + " --regional-port 8081",
           "  --origin-port 8000 --admin-port 9091 --edge-cache-bytes 256m --regional-cache-bytes 1g"
               + " --max-object-bytes 64m --control-plane-port 9090 --data ./data --jdbc-url URL",
+          "  --edge-tls-port 8443 --tls-cert PEM --tls-key PEM (default: a self-signed development"
+              + " certificate); edge: --tls-port PORT to add HTTPS; the control plane's own TLS in"
+              + " up: --control-plane-tls-cert PEM --control-plane-tls-key PEM",
+          "  --geoip-db FILE (up, edge): a MaxMind country database for geo restrictions;"
+              + " --max-connections 10000 (up, edge)",
           "every flag can also be set as an environment variable: --edge-port is STRATA_EDGE_PORT",
+          SigningCommands.USAGE,
           Cli.USAGE_TEXT);
 
   private static final long DEFAULT_EDGE_BYTES = 256L << 20;
@@ -76,6 +88,15 @@ public final class Main {
     }
     if (Cli.COMMANDS.contains(args[0])) {
       System.exit(Cli.run(Arrays.asList(args), System.getenv(), System.out, System.err));
+    }
+    if (SigningCommands.COMMANDS.contains(args[0])) {
+      try {
+        SigningCommands.run(Arrays.asList(args), System.getenv(), Clock.SYSTEM, System.out);
+        System.exit(0);
+      } catch (Flags.UsageException e) {
+        System.err.println("strata: " + e.getMessage());
+        System.exit(2);
+      }
     }
     try {
       Running running = start(Arrays.asList(args), System.getenv());
@@ -123,10 +144,15 @@ public final class Main {
                       "jdbc-user",
                       "jdbc-password",
                       "admin-token",
+                      "control-plane-tls-cert",
+                      "control-plane-tls-key",
+                      "invalidation-paths-limit",
+                      "invalidation-wildcards-limit",
+                      "edge-tls-port",
                       "tls-cert",
                       "tls-key",
-                      "invalidation-paths-limit",
-                      "invalidation-wildcards-limit"),
+                      "geoip-db",
+                      "max-connections"),
                   env));
       case "edge" ->
           edge(
@@ -144,7 +170,12 @@ public final class Main {
                       "control-plane",
                       "control-plane-token",
                       "control-plane-ca",
-                      "data"),
+                      "data",
+                      "tls-port",
+                      "tls-cert",
+                      "tls-key",
+                      "geoip-db",
+                      "max-connections"),
                   env));
       case "regional" ->
           regional(
@@ -258,8 +289,12 @@ public final class Main {
     int edgePort = flags.port("edge-port", 8080);
     int adminPort = flags.port("admin-port", 9091);
     int cpPort = flags.port("control-plane-port", 9090);
-    ControlPlaneOptions cpOptions = ControlPlaneWiring.options(flags, home, host, cpPort);
+    ControlPlaneOptions cpOptions =
+        ControlPlaneWiring.options(flags, home, host, cpPort, "control-plane-tls");
     Path site = Path.of(flags.get("site", home.resolve("examples/site").toString()));
+    int tlsPort = flags.port("edge-tls-port", 8443);
+    TlsSettings tls = tls(flags, host, tlsPort);
+    EdgeOptions edgeOptions = edgeOptions(flags, tls);
     Vertx vertx = vertx();
     Stops stops = new Stops();
     return starting(
@@ -314,11 +349,14 @@ public final class Main {
                       List.of(regionalUrl),
                       ControlPlaneWiring.emptyRouter(),
                       registry,
-                      Clock.SYSTEM),
+                      Clock.SYSTEM,
+                      edgeOptions),
                   "edge",
                   host,
                   edgePort,
-                  "edge-port");
+                  "edge-port",
+                  tlsPort,
+                  "edge-tls-port");
           List<NodeAgent> agents = new ArrayList<>();
           for (var n : List.of(Map.entry("regional", regional), Map.entry("edge", edge))) {
             NodeAgent agent =
@@ -357,6 +395,15 @@ public final class Main {
           List<String> lines = new ArrayList<>();
           lines.add("Strata is up (all roles in one JVM). Ctrl-C stops it.");
           lines.add("  edge (viewers)   " + h + edge.port() + "/");
+          lines.add(
+              "  edge over TLS    https://"
+                  + hostForUrl(host)
+                  + ":"
+                  + edge.tlsPort()
+                  + "/"
+                  + (flags.get("tls-cert", null) == null
+                      ? "  (self-signed development certificate: curl -k)"
+                      : ""));
           lines.add("  regional cache   " + h + regional.port() + "/");
           lines.add("  example origin   " + h + origin + "/");
           lines.add("  metrics, health  " + h + admin + "/metrics  " + h + admin + "/health");
@@ -382,6 +429,8 @@ public final class Main {
               Map.of(
                   "edge",
                   edge.port(),
+                  "edge-tls",
+                  edge.tlsPort(),
                   "regional",
                   regional.port(),
                   "origin",
@@ -398,7 +447,7 @@ public final class Main {
     String host = flags.get("host", "127.0.0.1");
     int port = flags.port("port", 9090);
     int adminPort = flags.port("admin-port", 9094);
-    ControlPlaneOptions options = ControlPlaneWiring.options(flags, home, host, port);
+    ControlPlaneOptions options = ControlPlaneWiring.options(flags, home, host, port, "tls");
     String config = flags.get("config", null);
     Path configFile = config == null ? null : configPath(flags, home);
     Vertx vertx = vertx();
@@ -508,6 +557,9 @@ public final class Main {
     int adminPort = flags.port("admin-port", 9091);
     long cacheBytes = flags.bytes("cache-bytes", DEFAULT_EDGE_BYTES);
     long maxObject = flags.bytes("max-object-bytes", DEFAULT_MAX_OBJECT_BYTES);
+    String tlsPortText = flags.get("tls-port", null);
+    TlsSettings tls = tlsPortText == null ? null : tls(flags, host, flags.port("tls-port", 8443));
+    EdgeOptions edgeOptions = edgeOptions(flags, tls);
     List<URI> regionals = new ArrayList<>();
     for (String s : flags.get("regionals", "").split(",")) {
       if (!s.isBlank()) {
@@ -536,11 +588,14 @@ public final class Main {
                       regionals,
                       router,
                       registry,
-                      Clock.SYSTEM),
+                      Clock.SYSTEM,
+                      edgeOptions),
                   "edge",
                   host,
                   port,
-                  "port");
+                  "port",
+                  tls == null ? -1 : tls.listen().port(),
+                  "tls-port");
           followIfAsked(flags, vertx, stops, edge, "edge", host, registry);
           await(
               AdminServer.start(
@@ -561,6 +616,7 @@ public final class Main {
                       + host
                       + ":"
                       + edge.port()
+                      + (tls == null ? "" : " and " + host + ":" + edge.tlsPort() + " (TLS)")
                       + (regionals.isEmpty()
                           ? ", going to the origins directly"
                           : ", regional nodes " + regionals)
@@ -650,6 +706,61 @@ public final class Main {
         });
   }
 
+  /**
+   * The edge's HTTPS listener: the certificate and key from {@code --tls-cert}/{@code --tls-key}
+   * (PEM files), or a self-signed development certificate for localhost made at start-up.
+   */
+  private static TlsSettings tls(Flags flags, String host, int port) {
+    String certFile = flags.get("tls-cert", null);
+    String keyFile = flags.get("tls-key", null);
+    if ((certFile == null) != (keyFile == null)) {
+      throw new Flags.UsageException("--tls-cert and --tls-key go together");
+    }
+    ViewerCertificate certificate;
+    if (certFile == null) {
+      Certificates.Issued dev = Certificates.selfSigned(List.of("localhost", "127.0.0.1", "::1"));
+      certificate = new ViewerCertificate(dev.certificatePem(), dev.privateKeyPem());
+    } else {
+      try {
+        certificate =
+            new ViewerCertificate(
+                Files.readString(Path.of(certFile)), Files.readString(Path.of(keyFile)));
+      } catch (java.io.IOException e) {
+        throw new Flags.UsageException("--tls-cert/--tls-key: " + e.getMessage());
+      } catch (IllegalArgumentException e) {
+        throw new Flags.UsageException("--tls-cert/--tls-key: " + e.getMessage());
+      }
+    }
+    return new TlsSettings(listen(host, port), certificate);
+  }
+
+  /** The edge's options: HTTPS and the country database of {@code --geoip-db}, if given. */
+  private static EdgeOptions edgeOptions(Flags flags, TlsSettings tls) {
+    String database = flags.get("geoip-db", null);
+    CountryLookup countries = CountryLookup.NONE;
+    if (database != null) {
+      try {
+        countries = CountryLookup.maxMind(new java.io.File(database));
+      } catch (java.io.IOException e) {
+        throw new Flags.UsageException(
+            "--geoip-db: " + database + ": " + e.getMessage() + " (expected: a MaxMind DB file)");
+      }
+    }
+    String max =
+        flags.get("max-connections", Integer.toString(ViewerPipeline.DEFAULT_MAX_CONNECTIONS));
+    int maxConnections;
+    try {
+      maxConnections = Integer.parseInt(max);
+      if (maxConnections < 1) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw new Flags.UsageException(
+          "--max-connections: '" + max + "' (expected: a positive number of connections)");
+    }
+    return new EdgeOptions(tls, maxConnections, countries);
+  }
+
   private static Router router(Flags flags, Path home) {
     return new Router(ConfigLoader.load(configPath(flags, home.resolve("examples/site.yaml"))));
   }
@@ -695,10 +806,28 @@ public final class Main {
 
   /** Waits for a role to start; a port in use becomes one clear line naming the flag to change. */
   private static <T> T await(Future<T> future, String role, String host, int port, String flag) {
+    return await(future, role, host, port, flag, -1, null);
+  }
+
+  /** As above, for a role with an HTTPS listener too: its failures name the TLS port and flag. */
+  private static <T> T await(
+      Future<T> future,
+      String role,
+      String host,
+      int port,
+      String flag,
+      int tlsPort,
+      String tlsFlag) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
+      if (tlsFlag != null
+          && cause != null
+          && String.valueOf(cause.getMessage()).startsWith(CacheNode.TLS_LISTENER)) {
+        port = tlsPort;
+        flag = tlsFlag;
+      }
       for (Throwable c = cause; c != null; c = c.getCause()) {
         if (c instanceof BindException
             || String.valueOf(c.getMessage()).contains("Address already in use")) {

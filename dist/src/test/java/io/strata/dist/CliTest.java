@@ -115,7 +115,13 @@ class CliTest {
     strata("apply", "-f", site("60", "127.0.0.1").toString());
     assertEquals(Cli.OK, strata("get", "distribution", "site"));
     assertTrue(out.contains("\"aliases\""), out);
-    assertEquals(Cli.OK, strata("list", "distributions"));
+    // Deployed once both nodes acknowledged the version; on a loaded machine that can take a
+    // moment.
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    do {
+      assertEquals(Cli.OK, strata("list", "distributions"));
+    } while (out.lines().noneMatch(l -> l.startsWith("site ") && l.contains("Deployed"))
+        && System.nanoTime() < deadline);
     assertTrue(out.lines().anyMatch(l -> l.startsWith("site ") && l.contains("Deployed")), out);
 
     assertEquals(Cli.REFUSED, strata("get", "distributions", "nope"));

@@ -39,6 +39,8 @@ class MainTest {
             String.valueOf(originPort),
             "--edge-port",
             "0",
+            "--edge-tls-port",
+            "0",
             "--regional-port",
             "0",
             "--admin-port",
@@ -65,13 +67,37 @@ class MainTest {
       assertTrue(
           metrics.contains("strata_cache_hits_total{node=\"edge-0\",role=\"edge\"} 1.0"), metrics);
       assertTrue(metrics.contains("jvm_memory_used_bytes"));
+      var published =
+          java.util.regex.Pattern.compile("(?m)^strata_control_config_version (\\S+)$")
+              .matcher(metrics);
+      assertTrue(published.find(), metrics);
       assertTrue(
-          metrics.contains("strata_node_config_version{node=\"edge-0\",role=\"edge\"} 1.0"),
+          metrics.contains(
+              "strata_node_config_version{node=\"edge-0\",role=\"edge\"} " + published.group(1)),
           metrics);
       assertEquals(
           "{\"status\":\"UP\",\"roles\":[\"edge\",\"regional\",\"origin\",\"control-plane\"]}",
           admin.get("/health").text());
       assertEquals(404, viewer.get("/metrics").status(), "metrics never on a viewer-facing port");
+
+      // HTTPS with the self-signed development certificate, HTTP/2 by ALPN.
+      io.vertx.core.http.HttpClient tls =
+          client.createHttpClient(
+              new io.vertx.core.http.HttpClientOptions()
+                  .setSsl(true)
+                  .setTrustAll(true)
+                  .setUseAlpn(true)
+                  .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2));
+      io.vertx.core.http.HttpClientResponse secure =
+          io.strata.core.testing.Sync.await(
+              tls.request(
+                      io.vertx.core.http.HttpMethod.GET,
+                      running.started().ports().get("edge-tls"),
+                      "localhost",
+                      "/")
+                  .compose(req -> req.send()));
+      assertEquals(200, secure.statusCode());
+      assertEquals(io.vertx.core.http.HttpVersion.HTTP_2, secure.version());
     } finally {
       client.close();
     }
@@ -147,7 +173,7 @@ class MainTest {
       assertTrue(Files.isRegularFile(dir.resolve("data/nodes/edge-0.json")));
       try (TestClient metrics = new TestClient(client, cp.started().ports().get("admin"))) {
         assertTrue(
-            metrics.get("/metrics").text().contains("strata_control_config_version 1.0"),
+            metrics.get("/metrics").text().contains("strata_control_config_version "),
             "control plane meters");
       }
     } finally {
@@ -177,6 +203,34 @@ class MainTest {
           "cannot start the regional cache: 127.0.0.1:"
               + port
               + " is already in use (choose another port with --port or STRATA_PORT)",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void tlsPortInUseNamesTheTlsFlag() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      Main.StartupException e =
+          assertThrows(
+              Main.StartupException.class,
+              () ->
+                  Main.start(
+                      List.of(
+                          "edge",
+                          "--config",
+                          "../examples/site.yaml",
+                          "--port",
+                          "0",
+                          "--tls-port",
+                          String.valueOf(port),
+                          "--admin-port",
+                          "0"),
+                      Map.of()));
+      assertEquals(
+          "cannot start the edge: 127.0.0.1:"
+              + port
+              + " is already in use (choose another port with --tls-port or STRATA_TLS_PORT)",
           e.getMessage());
     }
   }
