@@ -78,8 +78,7 @@ public final class ViewerExchange {
 
   /** The error responses in force: the behavior's override, else the distribution's. */
   public List<CustomErrorResponse> customErrorResponses() {
-    List<CustomErrorResponse> own = route.behavior().viewer().customErrorResponses();
-    return own != null ? own : route.distribution().edge().customErrorResponses();
+    return route.customErrorResponses();
   }
 
   /** True for the node's own error-page request, which is never checked or mapped again. */

@@ -1,4 +1,4 @@
-package io.strata.core.viewer;
+package io.strata.core.cache;
 
 import io.strata.core.config.CustomErrorResponse;
 import java.util.List;

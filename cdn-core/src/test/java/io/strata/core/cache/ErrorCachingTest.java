@@ -1,4 +1,4 @@
-package io.strata.core.viewer;
+package io.strata.core.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
