@@ -59,6 +59,13 @@ class HttpCachingTest {
                         .putHeader("Vary", "X-Variant")
                         .end("varying " + version.incrementAndGet()))
             .on(
+                "/opts/",
+                req ->
+                    req.response()
+                        .putHeader("Cache-Control", "max-age=60")
+                        .putHeader("Allow", "GET, HEAD, OPTIONS")
+                        .end(req.method() + " answer"))
+            .on(
                 "/text/",
                 req -> {
                   lastAcceptEncoding.set(req.getHeader("Accept-Encoding"));
@@ -434,5 +441,23 @@ class HttpCachingTest {
     advance(11);
     mode.set("ok");
     assertEquals(200, viewer.get("/flaky/err").status());
+  }
+
+  @Test
+  void optionsIsCachedUnderItsOwnKeyWhenTheBehaviorCachesIt() {
+    Response first = viewer.request(HttpMethod.OPTIONS, "/opts/x", null, null);
+    Response second = viewer.request(HttpMethod.OPTIONS, "/opts/x", null, null);
+    Response get = viewer.get("/opts/x");
+
+    assertEquals("OPTIONS answer", first.text());
+    assertEquals("OPTIONS answer", second.text());
+    assertEquals("Hit from strata", second.header("X-Cache"));
+    assertEquals("GET answer", get.text());
+    assertEquals("Miss from strata", get.header("X-Cache"));
+    assertEquals(2, origin.hits("/opts/x"));
+
+    viewer.request(HttpMethod.OPTIONS, "/etag/o", null, null);
+    viewer.request(HttpMethod.OPTIONS, "/etag/o", null, null);
+    assertEquals(2, origin.hits("/etag/o"), "behaviors that do not cache OPTIONS pass it through");
   }
 }

@@ -87,6 +87,10 @@ final class Tiers implements AutoCloseable {
         "      - pathPattern: /text/*",
         "        origin: web",
         "        compress: true",
+        "      - pathPattern: /opts/*",
+        "        origin: web",
+        "        allowedMethods: [GET, HEAD, OPTIONS]",
+        "        cachedMethods: [GET, HEAD, OPTIONS]",
         "");
   }
 

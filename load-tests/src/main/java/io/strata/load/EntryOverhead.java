@@ -52,7 +52,7 @@ public final class EntryOverhead {
               200, headers, body, now, 0, new CacheDecision(true, 3600, false, 0, -1, false, ""));
       weights += object.weight();
       store.put(
-          new CacheKey("site", "localhost", "/gen/1k/object-" + i, "", ""),
+          new CacheKey("site", "localhost", "/gen/1k/object-" + i, "GET", "", ""),
           name -> java.util.List.of(),
           (name, value) -> value,
           object);
@@ -68,7 +68,7 @@ public final class EntryOverhead {
             + " the store charges %.0f B beyond the body (weight)%n",
         label, n, bodyBytes, perEntry, (double) weights / n - bodyBytes);
     // Keep everything reachable until after the measurement.
-    if (store.get(new CacheKey("site", "localhost", "/gen/1k/object-0", "", "")) == null) {
+    if (store.get(new CacheKey("site", "localhost", "/gen/1k/object-0", "GET", "", "")) == null) {
       throw new IllegalStateException("first entry missing");
     }
   }

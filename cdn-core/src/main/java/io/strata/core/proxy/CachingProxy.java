@@ -121,8 +121,11 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
     }
     IntPredicate errorHook = viewer.errorHook(exchange);
     HttpMethod method = request.method();
+    boolean options = method == HttpMethod.OPTIONS;
     boolean cacheable =
-        (method == HttpMethod.GET || method == HttpMethod.HEAD)
+        (method == HttpMethod.GET
+                || method == HttpMethod.HEAD
+                || (options && route.behavior().viewer().cacheOptions()))
             && !route.behavior().cachePolicy().cachingDisabled();
     if (cacheable) {
       String acceptEncoding =
@@ -132,7 +135,8 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
               : AcceptEncoding.IDENTITY;
       serveCacheable(
           new Exchange(request, route, authority.toString(), id, exchange.forwardUri(), errorHook),
-          CacheKey.of(route, host, path, acceptEncoding));
+          CacheKey.of(
+              route, host, path, options ? CacheKey.OPTIONS : CacheKey.GET, acceptEncoding));
     } else {
       metrics.pass();
       boolean safe =
@@ -280,7 +284,8 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
     Route route = routes.get().route(host, path);
     if (route != null) {
       for (String coding : INVALIDATED_CODINGS) {
-        store.invalidate(CacheKey.of(route, host, path, coding));
+        store.invalidate(CacheKey.of(route, host, path, CacheKey.GET, coding));
+        store.invalidate(CacheKey.of(route, host, path, CacheKey.OPTIONS, coding));
       }
     }
   }

@@ -61,7 +61,8 @@ final class FillStarter {
   }
 
   /**
-   * Always a GET, also for a HEAD viewer, so that what arrives can be stored and serve both.
+   * A GET, also for a HEAD viewer, so that what arrives can be stored and serve both; an OPTIONS
+   * for a cached OPTIONS key.
    *
    * @param key the key the fill and the result are stored under (a variant key, or the primary)
    * @param stale the stored object being revalidated, or null on a plain miss
@@ -92,7 +93,13 @@ final class FillStarter {
     MultiMap requestHeaders = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
     UpstreamRequest upstreamRequest =
         new UpstreamRequest(
-            route, HttpMethod.GET, viewerHost, key.path(), headers, null, key.hashInput());
+            route,
+            key.method().equals(CacheKey.OPTIONS) ? HttpMethod.OPTIONS : HttpMethod.GET,
+            viewerHost,
+            key.path(),
+            headers,
+            null,
+            key.hashInput());
     upstream
         .send(upstreamRequest)
         .onComplete(

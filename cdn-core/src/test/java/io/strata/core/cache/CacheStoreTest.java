@@ -20,7 +20,7 @@ class CacheStoreTest {
   private static final BiFunction<String, String, String> SAME = (n, v) -> v;
   private final ManualClock clock = new ManualClock();
   private final CacheStore store = new CacheStore(1 << 20, 60_000, clock);
-  private final CacheKey primary = new CacheKey("site", "example.test", "/a", "", "");
+  private final CacheKey primary = new CacheKey("site", "example.test", "/a", "GET", "", "");
 
   private CachedObject object(String body, long lifetime, String... headerPairs) {
     MultiMap h = MultiMap.caseInsensitiveMultiMap();
@@ -104,7 +104,7 @@ class CacheStoreTest {
     CacheStore small = new CacheStore(64 * 1024, 0, clock);
     for (int i = 0; i < 200; i++) {
       small.put(
-          new CacheKey("s", "h", "/" + i, "", ""),
+          new CacheKey("s", "h", "/" + i, "GET", "", ""),
           request(Map.of()),
           SAME,
           object("x".repeat(1000), 60));

@@ -43,7 +43,7 @@ class InvalidationTest {
   }
 
   private static CacheKey key(String path) {
-    return new CacheKey("site", "a.example", path, "", "");
+    return new CacheKey("site", "a.example", path, "GET", "", "");
   }
 
   private static void put(CacheStore store, String path) {
@@ -71,7 +71,8 @@ class InvalidationTest {
 
   @Test
   void otherDistributionsAreNeverCovered() {
-    assertFalse(paths("/*").covers(new CacheKey("other", "a.example", "/x", "", ""), object()));
+    assertFalse(
+        paths("/*").covers(new CacheKey("other", "a.example", "/x", "GET", "", ""), object()));
   }
 
   @Test
