@@ -4,6 +4,7 @@
 #
 #   load-tests/bench/compare.sh [--rounds 3] [--duration 10] [--connections 64] [--sizes "1k 16k 256k 1m"]
 #                               [--pin] [--crowd 200] [--crowd-delay-ms 300] [--out DIR]
+#                               [--targets "strata nginx varnish limit"]
 #
 # Every target is warmed, then driven with wrk in alternation (A B C D, A B C D, ...) for each object
 # size; the table reports the median over rounds of requests/s, p50/p99 latency and transfer rate,
@@ -26,6 +27,7 @@ PIN=0
 CROWD=200
 CROWD_DELAY_MS=300
 OUT=""
+TARGETS="strata nginx varnish limit"
 PORT_BASE="${BENCH_PORT_BASE:-18000}"
 
 while [ $# -gt 0 ]; do
@@ -38,7 +40,8 @@ while [ $# -gt 0 ]; do
     --crowd) CROWD="$2"; shift 2 ;;
     --crowd-delay-ms) CROWD_DELAY_MS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --targets) TARGETS="$2"; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -173,7 +176,6 @@ wait_http "http://127.0.0.1:$NGINX_PORT/api/time" nginx
 wait_http "http://127.0.0.1:$VARNISH_PORT/api/time" varnish
 log "all started: $(tr '\n' ' ' <"$DIR/pids")"
 
-TARGETS="strata nginx varnish limit"
 port_of() { case "$1" in strata) echo "$EDGE_PORT" ;; nginx) echo "$NGINX_PORT" ;; varnish) echo "$VARNISH_PORT" ;; limit) echo "$LIMIT_PORT" ;; esac; }
 pid_of() { case "$1" in strata) echo "$STRATA_PID" ;; nginx) echo "$NGINX_PID" ;; varnish) echo "$VARNISH_PID" ;; limit) echo "$LIMIT_PID" ;; esac; }
 
@@ -251,7 +253,8 @@ done
 CROWD_FILE="$DIR/crowd.tsv"
 printf 'proxy\torigin_requests\tok\tmedian_s\tp99_s\n' >"$CROWD_FILE"
 origin_hits() { curl -s --max-time 5 "http://127.0.0.1:$ORIGIN_PORT/api/time" | sed -E 's/.*"originHits":([0-9]+).*/\1/'; }
-for t in strata nginx varnish; do
+for t in $TARGETS; do
+  [ "$t" = limit ] && continue
   url="http://127.0.0.1:$(port_of "$t")/gen/64k/${CROWD_DELAY_MS}ms/crowd-$t-$RUN_ID"
   before=$(origin_hits)
   args=()
