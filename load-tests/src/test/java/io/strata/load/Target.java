@@ -172,6 +172,9 @@ public final class Target {
               .redirectErrorStream(true)
               .redirectOutput(work.resolve("strata.log").toFile())
               .start();
+      // Should the simulation's JVM end without calling close(), Strata must not outlive it.
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(process::destroyForcibly, "stop-strata-" + process.pid()));
       Target target =
           new Target(
               "http://127.0.0.1:" + ports[2],
