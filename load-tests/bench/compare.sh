@@ -136,6 +136,7 @@ sed "s#http://127.0.0.1:8000#http://127.0.0.1:$ORIGIN_PORT#" "$ROOT/examples/sit
 
 log "machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/{print $2}') GiB"
 log "versions: $(nginx -v 2>&1 | cut -d' ' -f3), $(varnishd -V 2>&1 | head -1 | cut -d' ' -f2 | tr -d '()'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(java -version 2>&1 | head -1)"
+log "edge JVM options: $JAVA_OPTS ${STRATA_EDGE_OPTS:-}"
 log "pinning: $([ "$PIN" = 1 ] && echo 'servers on CPU 1, wrk on CPU 0' || echo none); wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s; $ROUNDS rounds"
 
 # The origin: Strata's example origin alone.
@@ -145,7 +146,8 @@ started $! origin
 $AUX_CPU java $JAVA_OPTS -Xlog:gc:file="$DIR/regional-gc.log" -Dstrata.home="$ROOT" -jar "$STRATA_JAR" \
   regional --config "$DIR/site.yaml" --port "$REGIONAL_PORT" --admin-port "$REGIONAL_ADMIN" >"$DIR/regional.log" 2>&1 &
 started $! regional
-$SERVER_CPU java $JAVA_OPTS -Xlog:gc:file="$DIR/edge-gc.log" -Dstrata.home="$ROOT" -jar "$STRATA_JAR" \
+# shellcheck disable=SC2086 # STRATA_EDGE_OPTS: extra JVM options for the edge under test, for A/B runs.
+$SERVER_CPU java $JAVA_OPTS ${STRATA_EDGE_OPTS:-} -Xlog:gc:file="$DIR/edge-gc.log" -Dstrata.home="$ROOT" -jar "$STRATA_JAR" \
   edge --config "$DIR/site.yaml" --port "$EDGE_PORT" --admin-port "$EDGE_ADMIN" \
   --regionals "http://127.0.0.1:$REGIONAL_PORT" >"$DIR/edge.log" 2>&1 &
 started $! strata
