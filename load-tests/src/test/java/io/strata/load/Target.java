@@ -41,12 +41,14 @@ public final class Target {
   public final String admin;
   public final String origin;
   private final Process process;
+  private final Path gcLog;
 
-  private Target(String edge, String admin, String origin, Process process) {
+  private Target(String edge, String admin, String origin, Process process, Path gcLog) {
     this.edge = edge;
     this.admin = admin;
     this.origin = origin;
     this.process = process;
+    this.gcLog = gcLog;
   }
 
   /** The target named by system properties, started first when {@code strata.launch} is set. */
@@ -57,16 +59,28 @@ public final class Target {
           System.getProperty("strata.edge", "http://127.0.0.1:8080"),
           System.getProperty("strata.admin", "http://127.0.0.1:9091"),
           System.getProperty("strata.origin", "http://127.0.0.1:8000"),
+          null,
           null);
     }
     return launch(Path.of(jar), simulation);
   }
 
-  /** Stops the child process this target started, if any, and waits for it to exit. */
+  /**
+   * Stops the child process this target started, if any, waits for it to exit, and prints a summary
+   * of its GC log (pauses, full collections, heap after collection).
+   */
   public void close() {
     if (process == null) {
       return;
     }
+    // The GC log is read before the histogram, whose forced full collection is not the run's.
+    String gc;
+    try {
+      gc = GcLogSummary.of(Files.readAllLines(gcLog)).toString();
+    } catch (IOException e) {
+      gc = "no GC log (" + e.getMessage() + ")";
+    }
+    String summary = gc + "; " + liveHeap();
     process.destroy();
     try {
       if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -75,6 +89,41 @@ public final class Target {
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
+    }
+    System.out.println("Strata GC: " + summary);
+    try {
+      Files.writeString(gcLog.resolveSibling("gc-summary.txt"), summary + "\n");
+    } catch (IOException e) {
+      System.err.println("could not write the GC summary: " + e);
+    }
+  }
+
+  /**
+   * The child's live heap: {@code jcmd PID GC.class_histogram} collects fully first, so its total
+   * is what is still reachable, the number to hold against the byte budgets.
+   */
+  private String liveHeap() {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    try {
+      Process p =
+          new ProcessBuilder(jcmd, Long.toString(process.pid()), "GC.class_histogram")
+              .redirectErrorStream(true)
+              .start();
+      String out =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return "live heap unknown (jcmd timed out)";
+      }
+      Matcher m = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)").matcher(out);
+      return m.find()
+          ? String.format("live heap at the end %.1f MiB", Long.parseLong(m.group(1)) / 1048576.0)
+          : "live heap unknown (no histogram total)";
+    } catch (IOException e) {
+      return "live heap unknown (" + e.getMessage() + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "live heap unknown (interrupted)";
     }
   }
 
@@ -98,7 +147,7 @@ public final class Target {
           new ArrayList<>(
               List.of(
                   java,
-                  "-Xmx256m",
+                  "-Xmx" + System.getProperty("strata.launchHeap", "256m"),
                   "-Xlog:gc*:file=" + work.resolve("gc.log"),
                   "-Dstrata.home=" + home,
                   "-jar",
@@ -123,12 +172,16 @@ public final class Target {
               .redirectErrorStream(true)
               .redirectOutput(work.resolve("strata.log").toFile())
               .start();
+      // Should the simulation's JVM end without calling close(), Strata must not outlive it.
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(process::destroyForcibly, "stop-strata-" + process.pid()));
       Target target =
           new Target(
               "http://127.0.0.1:" + ports[2],
               "http://127.0.0.1:" + ports[3],
               "http://127.0.0.1:" + ports[0],
-              process);
+              process,
+              work.resolve("gc.log"));
       target.awaitHealthy(work.resolve("strata.log"));
       System.out.println(
           "started Strata (pid " + process.pid() + ") for " + simulation + ": edge " + target.edge);
