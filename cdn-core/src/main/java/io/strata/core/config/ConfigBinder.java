@@ -231,7 +231,7 @@ final class ConfigBinder {
             ? CachePolicy.DEFAULT
             : cachePolicy(
                 policyEntry.value(), policyEntry.keyPosition(), field(path, "cachePolicy"));
-    boolean compress = booleanValue(mapping.entries().get("compress"), path, false);
+    boolean compress = bool(mapping.entries().get("compress"), path, false);
     PathPattern finalPattern = pattern;
     ViewerSettings viewer = viewerSettings(mapping, node, at, path);
     return construct(
@@ -696,21 +696,6 @@ final class ConfigBinder {
       return defaultValue;
     }
     return integer(entry, parentPath, INT_MIN, INT_MAX, "a 32-bit integer").intValue();
-  }
-
-  private boolean booleanValue(Entry entry, String parentPath, boolean fallback) {
-    if (entry == null) {
-      return fallback;
-    }
-    if (!(entry.value() instanceof Scalar scalar) || scalar.kind() != Scalar.Kind.BOOLEAN) {
-      throw error(
-          entry.keyPosition(),
-          field(parentPath, entry.key())
-              + ": "
-              + entry.value().describe()
-              + " (expected: true or false)");
-    }
-    return Boolean.parseBoolean(scalar.text().toLowerCase(java.util.Locale.ROOT));
   }
 
   private OptionalLong longValue(Entry entry, String parentPath) {
