@@ -33,6 +33,8 @@ import org.junit.jupiter.api.Test;
 
 /** IP lists, rate limiting, request limits and the connection cap at a real edge. */
 class RestrictionsTest {
+  private static final java.util.concurrent.atomic.AtomicInteger completeUploads =
+      new java.util.concurrent.atomic.AtomicInteger();
   private static Vertx vertx;
   private static ScriptedOrigin origin;
   private static ManualClock clock;
@@ -45,7 +47,16 @@ class RestrictionsTest {
     vertx = Vertx.vertx();
     origin =
         new ScriptedOrigin(vertx)
-            .on("/", req -> req.body().onSuccess(b -> req.response().end("ok " + req.path())));
+            .on("/", req -> req.body().onSuccess(b -> req.response().end("ok " + req.path())))
+            .on(
+                "/chunked-upload",
+                req ->
+                    req.body()
+                        .onSuccess(
+                            b -> {
+                              completeUploads.incrementAndGet();
+                              req.response().end("got " + b.length());
+                            }));
     clock = new ManualClock(System.currentTimeMillis());
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Router router = new Router(ConfigLoader.parse(config(origin.url()), "restrictions.yaml"));
@@ -189,6 +200,32 @@ class RestrictionsTest {
             MultiMap.caseInsensitiveMultiMap().add("Host", "limits.test"),
             Buffer.buffer("0123456789"));
     assertEquals(200, small.status());
+  }
+
+  @Test
+  void chunkedUploadIsCutWithA413OnceItPassesTheLimit() {
+    io.vertx.core.Future<Integer> status =
+        viewer.onContext(
+            () ->
+                viewer
+                    .raw()
+                    .request(
+                        new io.vertx.core.http.RequestOptions()
+                            .setMethod(HttpMethod.POST)
+                            .setHost("127.0.0.1")
+                            .setPort(viewer.port())
+                            .setURI("/chunked-upload")
+                            .putHeader("Host", "limits.test"))
+                    .compose(
+                        req -> {
+                          req.setChunked(true);
+                          req.write("01234");
+                          req.write("56789");
+                          req.end("0123456789");
+                          return req.response().map(r -> r.statusCode());
+                        }));
+    assertEquals(413, io.strata.core.testing.Sync.await(status));
+    assertEquals(0, completeUploads.get(), "no truncated body reached the origin as a whole one");
   }
 
   @Test

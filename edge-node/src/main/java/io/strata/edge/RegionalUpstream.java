@@ -117,8 +117,6 @@ public final class RegionalUpstream implements Upstream {
             .setHeaders(request.headers())
             // The regional node routes by the viewer's host, exactly as the edge did.
             .putHeader("Host", request.viewerHost());
-    return client
-        .request(options)
-        .compose(req -> request.body() == null ? req.send() : req.send(request.body()));
+    return client.request(options).compose(request::sendOn);
   }
 }

@@ -66,6 +66,11 @@ final class PassThrough {
       // Hold the body until the upstream request can take it.
       request.pause();
     }
+    // A declared length over the limit was refused before this; an undeclared one is cut here.
+    CappedBody capped =
+        hasBody && request.getHeader("Content-Length") == null
+            ? new CappedBody(request, route.distribution().edge().requestLimits().maxBodyBytes())
+            : null;
     long sentAtNanos = System.nanoTime();
     UpstreamRequest upstreamRequest =
         new UpstreamRequest(
@@ -74,13 +79,20 @@ final class PassThrough {
             viewerHost,
             uri,
             forwarded.forPassThrough(request, id),
-            hasBody ? request : null,
+            capped != null ? capped : hasBody ? request : null,
             route.distribution().id() + '\n' + request.path());
     HttpServerResponse response = request.response();
     upstream
         .send(upstreamRequest)
         .onComplete(
             ar -> {
+              if (ar.failed() && capped != null && capped.exceeded()) {
+                LOG.log(System.Logger.Level.INFO, "{0}: chunked request body over the limit", id);
+                response.putHeader("Connection", "close");
+                ErrorResponses.send(
+                    response, 413, "Content Too Large", "The request body is too large.");
+                return;
+              }
               if (ar.failed()) {
                 metrics.upstreamError();
                 UpstreamFailure failure = UpstreamFailure.of(ar.cause());

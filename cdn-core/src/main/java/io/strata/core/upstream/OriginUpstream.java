@@ -38,8 +38,6 @@ public final class OriginUpstream implements Upstream {
             .setConnectTimeout(origin.connectTimeoutMs())
             .setIdleTimeout(origin.readTimeoutMs())
             .setHeaders(request.headers());
-    return client
-        .request(options)
-        .compose(req -> request.body() == null ? req.send() : req.send(request.body()));
+    return client.request(options).compose(request::sendOn);
   }
 }

@@ -30,4 +30,21 @@ public record UpstreamRequest(
     return body == null
         && (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS);
   }
+
+  /**
+   * Sends this request on {@code req}: with its body streamed, when it has one. A body that fails
+   * part-way (the viewer went away, or it passed a size limit) resets the upstream request instead
+   * of ending it, so the next tier never takes a truncated body for a whole one.
+   */
+  public io.vertx.core.Future<io.vertx.core.http.HttpClientResponse> sendOn(
+      io.vertx.core.http.HttpClientRequest req) {
+    if (body == null) {
+      return req.send();
+    }
+    if (!req.headers().contains("Content-Length")) {
+      req.setChunked(true);
+    }
+    body.pipe().endOnFailure(false).to(req).onFailure(err -> req.reset(0, err));
+    return req.response();
+  }
 }
