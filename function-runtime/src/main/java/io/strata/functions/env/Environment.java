@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -161,15 +160,29 @@ public final class Environment {
     return null;
   }
 
+  /**
+   * Copies a stream of the runtime into the current invocation's log. Text is split into lines as
+   * it arrives; a chunk without a final newline is logged as it stands (Lambda's Java logger writes
+   * {@code log("...")} without one), so nothing waits for a newline that may never come.
+   */
   private void pump(InputStream stream, String name) {
     Thread t =
         new Thread(
             () -> {
-              try (BufferedReader r =
-                  new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  log(line);
+              try (InputStreamReader r = new InputStreamReader(stream, StandardCharsets.UTF_8)) {
+                char[] buf = new char[8192];
+                int n;
+                while ((n = r.read(buf)) > 0) {
+                  int start = 0;
+                  for (int i = 0; i < n; i++) {
+                    if (buf[i] == '\n') {
+                      log(new String(buf, start, i - start));
+                      start = i + 1;
+                    }
+                  }
+                  if (start < n) {
+                    log(new String(buf, start, n - start));
+                  }
                 }
               } catch (IOException e) {
                 // The process ended; nothing more to read.
