@@ -62,7 +62,8 @@ public final class FunctionRuntime implements AutoCloseable {
               Scheduler scheduler = new Scheduler(vertx, settings, clock, meters);
               AsyncInvoker async = new AsyncInvoker(vertx, registry, scheduler, clock, retryDelays);
               FunctionApi api =
-                  new FunctionApi(vertx, registry, bundles, scheduler, async, settings, auth, clock);
+                  new FunctionApi(
+                      vertx, registry, bundles, scheduler, async, settings, auth, clock);
               return vertx
                   .createHttpServer(
                       new HttpServerOptions().setTcpNoDelay(true).setMaxFormAttributeSize(-1))
@@ -74,7 +75,12 @@ public final class FunctionRuntime implements AutoCloseable {
   }
 
   public static Future<FunctionRuntime> start(
-      Vertx vertx, String host, int port, RuntimeSettings settings, Auth auth, MeterRegistry meters) {
+      Vertx vertx,
+      String host,
+      int port,
+      RuntimeSettings settings,
+      Auth auth,
+      MeterRegistry meters) {
     return start(
         vertx,
         host,

@@ -19,7 +19,8 @@ public final class Api {
     this.base = "http://127.0.0.1:" + port;
   }
 
-  public HttpResponse<String> send(String method, String path, String body, Map<String, String> headers) {
+  public HttpResponse<String> send(
+      String method, String path, String body, Map<String, String> headers) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(60))
@@ -38,7 +39,9 @@ public final class Api {
 
   public HttpResponse<String> create(JsonObject config, byte[] zip) {
     JsonObject req =
-        config.copy().put("Code", new JsonObject().put("ZipFile", Base64.getEncoder().encodeToString(zip)));
+        config
+            .copy()
+            .put("Code", new JsonObject().put("ZipFile", Base64.getEncoder().encodeToString(zip)));
     return send("POST", "/2015-03-31/functions", req.encode(), Map.of());
   }
 

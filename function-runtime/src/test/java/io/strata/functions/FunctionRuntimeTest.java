@@ -36,9 +36,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real functions in real child processes (Python, Node, a custom {@code provided} bootstrap)
- * behind the Invoke API on a loopback port. One runtime serves every test, so warm environments
- * are shared where a test does not need its own function.
+ * Real functions in real child processes (Python, Node, a custom {@code provided} bootstrap) behind
+ * the Invoke API on a loopback port. One runtime serves every test, so warm environments are shared
+ * where a test does not need its own function.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FunctionRuntimeTest {
@@ -50,9 +50,12 @@ class FunctionRuntimeTest {
           "def handler(event, context):",
           "    print('hello from python', event.get('name'))",
           "    return {'hello': event.get('name'), 'fn': context.function_name,",
-          "            'mem': context.memory_limit_in_mb, 'remaining': context.get_remaining_time_in_millis(),",
-          "            'version': os.environ['AWS_LAMBDA_FUNCTION_VERSION'], 'region': os.environ['AWS_REGION'],",
-          "            'tz': os.environ['TZ'], 'greeting': os.environ.get('GREETING'), 'pid': os.getpid(),",
+          "            'mem': context.memory_limit_in_mb, 'remaining':"
+              + " context.get_remaining_time_in_millis(),",
+          "            'version': os.environ['AWS_LAMBDA_FUNCTION_VERSION'], 'region':"
+              + " os.environ['AWS_REGION'],",
+          "            'tz': os.environ['TZ'], 'greeting': os.environ.get('GREETING'), 'pid':"
+              + " os.getpid(),",
           "            'cwd': os.getcwd(), 'root': os.environ['LAMBDA_TASK_ROOT'],",
           "            'arn': context.invoked_function_arn, 'requestId': context.aws_request_id}",
           "def fail(event, context):",
@@ -76,7 +79,8 @@ class FunctionRuntimeTest {
           "  return { hello: event.name, fn: context.functionName, pid: process.pid,",
           "    remaining: context.getRemainingTimeInMillis(), requestId: context.awsRequestId };",
           "};",
-          "exports.callback = (event, context, cb) => { cb(null, { callback: true, n: event.n }); };",
+          "exports.callback = (event, context, cb) => { cb(null, { callback: true, n: event.n });"
+              + " };",
           "exports.fail = async () => { throw new TypeError('node boom'); };",
           "");
   static final String BOOTSTRAP =
@@ -85,7 +89,8 @@ class FunctionRuntimeTest {
           "#!/usr/bin/env python3",
           "# A custom runtime: the bundle's own bootstrap speaks the Runtime API.",
           "import os, json, urllib.request",
-          "api = 'http://' + os.environ['AWS_LAMBDA_RUNTIME_API'] + '/2018-06-01/runtime/invocation/'",
+          "api = 'http://' + os.environ['AWS_LAMBDA_RUNTIME_API'] +"
+              + " '/2018-06-01/runtime/invocation/'",
           "while True:",
           "    with urllib.request.urlopen(api + 'next') as r:",
           "        h = {k.lower(): v for k, v in r.headers.items()}",
@@ -93,7 +98,8 @@ class FunctionRuntimeTest {
           "    rid = h['lambda-runtime-aws-request-id']",
           "    out = {'echo': event, 'handler': os.environ['_HANDLER'], 'headers': h,",
           "           'execEnv': os.environ.get('AWS_EXECUTION_ENV')}",
-          "    req = urllib.request.Request(api + rid + '/response', data=json.dumps(out).encode(), method='POST')",
+          "    req = urllib.request.Request(api + rid + '/response', data=json.dumps(out).encode(),"
+              + " method='POST')",
           "    urllib.request.urlopen(req).read()",
           "");
 
@@ -122,7 +128,8 @@ class FunctionRuntimeTest {
                 clock,
                 List.of(Duration.ofMillis(50), Duration.ofMillis(100))));
     api = new Api(runtime.port());
-    api.createOk(fn("py", "python3", "app.handler").put("Environment", env("GREETING", "hi")), py());
+    api.createOk(
+        fn("py", "python3", "app.handler").put("Environment", env("GREETING", "hi")), py());
     api.createOk(fn("node", "nodejs20.x", "index.handler"), node());
     api.createOk(fn("custom", "provided.al2023", "my.handler"), Zips.of("bootstrap", BOOTSTRAP));
   }
@@ -177,7 +184,8 @@ class FunctionRuntimeTest {
     assertEquals("hi", out.getString("greeting"));
     assertEquals(out.getString("root"), out.getString("cwd"));
     assertEquals("arn:aws:lambda:us-east-1:123456789012:function:py", out.getString("arn"));
-    assertEquals(r.headers().firstValue("x-amzn-RequestId").orElseThrow(), out.getString("requestId"));
+    assertEquals(
+        r.headers().firstValue("x-amzn-RequestId").orElseThrow(), out.getString("requestId"));
     long remaining = out.getLong("remaining");
     assertTrue(remaining > 2000 && remaining <= 3000, "remaining " + remaining);
     assertEquals("$LATEST", r.headers().firstValue("X-Amz-Executed-Version").orElseThrow());
@@ -212,7 +220,8 @@ class FunctionRuntimeTest {
 
   @Test
   void nodeHandlersRunUnchangedAsyncAndCallbackStyle() {
-    HttpResponse<String> r = api.invoke("node", "{\"name\":\"grace\"}", Map.of("X-Amz-Log-Type", "Tail"));
+    HttpResponse<String> r =
+        api.invoke("node", "{\"name\":\"grace\"}", Map.of("X-Amz-Log-Type", "Tail"));
     assertEquals(200, r.statusCode(), r.body());
     JsonObject out = json(r);
     assertEquals("grace", out.getString("hello"));
@@ -243,8 +252,12 @@ class FunctionRuntimeTest {
     assertEquals("my.handler", out.getString("handler"));
     assertEquals(null, out.getString("execEnv"), "provided runtimes get no AWS_EXECUTION_ENV");
     JsonObject h = out.getJsonObject("headers");
-    assertEquals(r.headers().firstValue("x-amzn-RequestId").orElseThrow(), h.getString("lambda-runtime-aws-request-id"));
-    assertEquals("arn:aws:lambda:us-east-1:123456789012:function:custom", h.getString("lambda-runtime-invoked-function-arn"));
+    assertEquals(
+        r.headers().firstValue("x-amzn-RequestId").orElseThrow(),
+        h.getString("lambda-runtime-aws-request-id"));
+    assertEquals(
+        "arn:aws:lambda:us-east-1:123456789012:function:custom",
+        h.getString("lambda-runtime-invoked-function-arn"));
     long deadline = Long.parseLong(h.getString("lambda-runtime-deadline-ms"));
     long now = System.currentTimeMillis();
     assertTrue(deadline > now + 1000 && deadline <= now + 3000, "deadline " + (deadline - now));
@@ -283,13 +296,15 @@ class FunctionRuntimeTest {
   void timeoutKillsTheEnvironmentAndReportsTaskTimedOut() {
     api.createOk(fn("py-slow", "python3", "app.sleep").put("Timeout", 1), py());
     long pid = json(api.invoke("py-slow", "{\"seconds\":0}")).getLong("pid");
-    HttpResponse<String> r = api.invoke("py-slow", "{\"seconds\":30}", Map.of("X-Amz-Log-Type", "Tail"));
+    HttpResponse<String> r =
+        api.invoke("py-slow", "{\"seconds\":30}", Map.of("X-Amz-Log-Type", "Tail"));
     assertEquals(200, r.statusCode());
     assertEquals("Unhandled", r.headers().firstValue("X-Amz-Function-Error").orElseThrow());
     JsonObject err = json(r);
     assertEquals("Sandbox.Timedout", err.getString("errorType"));
     assertTrue(
-        err.getString("errorMessage").matches("RequestId: \\S+ Error: Task timed out after 1\\.\\d\\d seconds"),
+        err.getString("errorMessage")
+            .matches("RequestId: \\S+ Error: Task timed out after 1\\.\\d\\d seconds"),
         err.getString("errorMessage"));
     assertTrue(Api.logs(r).contains("Task timed out after 1."), Api.logs(r));
     assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "killed");
@@ -304,9 +319,11 @@ class FunctionRuntimeTest {
     assertEquals("16", ok.body());
     Matcher m = REPORT.matcher(Api.logs(ok));
     assertTrue(m.find());
-    assertTrue(Integer.parseInt(m.group(4)) >= 16, "Max Memory Used counts the 16 MB: " + m.group(4));
+    assertTrue(
+        Integer.parseInt(m.group(4)) >= 16, "Max Memory Used counts the 16 MB: " + m.group(4));
     HttpResponse<String> r = api.invoke("py-hog", "{\"mb\":400}");
-    assertEquals("Unhandled", r.headers().firstValue("X-Amz-Function-Error").orElseThrow(), r.body());
+    assertEquals(
+        "Unhandled", r.headers().firstValue("X-Amz-Function-Error").orElseThrow(), r.body());
     assertEquals("MemoryError", json(r).getString("errorType"));
   }
 
@@ -314,18 +331,30 @@ class FunctionRuntimeTest {
   void reservedConcurrencyThrottlesWith429AndReason() throws Exception {
     api.createOk(fn("py-one", "python3", "app.sleep"), py());
     HttpResponse<String> put =
-        api.send("PUT", "/2017-10-31/functions/py-one/concurrency", "{\"ReservedConcurrentExecutions\":1}", Map.of());
+        api.send(
+            "PUT",
+            "/2017-10-31/functions/py-one/concurrency",
+            "{\"ReservedConcurrentExecutions\":1}",
+            Map.of());
     assertEquals(200, put.statusCode(), put.body());
-    Future<HttpResponse<String>> slow = pool.submit(() -> api.invoke("py-one", "{\"seconds\":1.5}"));
+    Future<HttpResponse<String>> slow =
+        pool.submit(() -> api.invoke("py-one", "{\"seconds\":1.5}"));
     waitUntil(() -> runtime.scheduler().busy() >= 1);
     HttpResponse<String> throttled = api.invoke("py-one", "{\"seconds\":0}");
     assertEquals(429, throttled.statusCode());
-    assertEquals("TooManyRequestsException", throttled.headers().firstValue("x-amzn-ErrorType").orElseThrow());
-    assertEquals("ReservedFunctionConcurrentInvocationLimitExceeded", json(throttled).getString("Reason"));
+    assertEquals(
+        "TooManyRequestsException",
+        throttled.headers().firstValue("x-amzn-ErrorType").orElseThrow());
+    assertEquals(
+        "ReservedFunctionConcurrentInvocationLimitExceeded", json(throttled).getString("Reason"));
     assertEquals(200, slow.get().statusCode());
     assertEquals(200, api.invoke("py-one", "{\"seconds\":0}").statusCode());
     HttpResponse<String> zero =
-        api.send("PUT", "/2017-10-31/functions/py-one/concurrency", "{\"ReservedConcurrentExecutions\":0}", Map.of());
+        api.send(
+            "PUT",
+            "/2017-10-31/functions/py-one/concurrency",
+            "{\"ReservedConcurrentExecutions\":0}",
+            Map.of());
     assertEquals(200, zero.statusCode());
     assertEquals(429, api.invoke("py-one", "{}").statusCode());
   }
@@ -356,17 +385,20 @@ class FunctionRuntimeTest {
     for (long pid : pids) {
       waitUntil(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
     }
-    HttpResponse<String> again = api.invoke("py-par", "{\"seconds\":0}", Map.of("X-Amz-Log-Type", "Tail"));
+    HttpResponse<String> again =
+        api.invoke("py-par", "{\"seconds\":0}", Map.of("X-Amz-Log-Type", "Tail"));
     assertTrue(Api.logs(again).contains("Init Duration"), "cold again after scale to zero");
   }
 
   @Test
   void publishedVersionsAreImmutableAndWeightedAliasesRoute() {
     api.createOk(fn("py-ver", "python3", "app.sleep"), py());
-    HttpResponse<String> v1 = api.send("POST", "/2015-03-31/functions/py-ver/versions", "{}", Map.of());
+    HttpResponse<String> v1 =
+        api.send("POST", "/2015-03-31/functions/py-ver/versions", "{}", Map.of());
     assertEquals(201, v1.statusCode(), v1.body());
     assertEquals("1", json(v1).getString("Version"));
-    String changed = PY.replace("'version': os.environ['AWS_LAMBDA_FUNCTION_VERSION']", "'version': 'changed'");
+    String changed =
+        PY.replace("'version': os.environ['AWS_LAMBDA_FUNCTION_VERSION']", "'version': 'changed'");
     HttpResponse<String> upd =
         api.send(
             "PUT",
@@ -389,31 +421,54 @@ class FunctionRuntimeTest {
             "{\"Name\":\"live\",\"FunctionVersion\":\"1\",\"RoutingConfig\":{\"AdditionalVersionWeights\":{\"2\":1.0}}}",
             Map.of());
     assertEquals(201, alias.statusCode(), alias.body());
-    HttpResponse<String> viaAlias = api.send("POST", "/2015-03-31/functions/py-ver/invocations?Qualifier=live", "{}", Map.of());
+    HttpResponse<String> viaAlias =
+        api.send("POST", "/2015-03-31/functions/py-ver/invocations?Qualifier=live", "{}", Map.of());
     assertEquals("2", viaAlias.headers().firstValue("X-Amz-Executed-Version").orElseThrow());
     HttpResponse<String> back =
-        api.send("PUT", "/2015-03-31/functions/py-ver/aliases/live", "{\"FunctionVersion\":\"1\",\"RoutingConfig\":{\"AdditionalVersionWeights\":{}}}", Map.of());
+        api.send(
+            "PUT",
+            "/2015-03-31/functions/py-ver/aliases/live",
+            "{\"FunctionVersion\":\"1\",\"RoutingConfig\":{\"AdditionalVersionWeights\":{}}}",
+            Map.of());
     assertEquals(200, back.statusCode(), back.body());
-    assertEquals("1", api.invoke("py-ver:live", "{}").headers().firstValue("X-Amz-Executed-Version").orElseThrow());
+    assertEquals(
+        "1",
+        api.invoke("py-ver:live", "{}")
+            .headers()
+            .firstValue("X-Amz-Executed-Version")
+            .orElseThrow());
     assertEquals(404, api.invoke("py-ver:9", "{}").statusCode());
   }
 
   @Test
   void eventInvocationsRetryTwiceThenGoToTheOnFailureDestination() throws Exception {
     Path out = data.resolve("destination.jsonl");
-    api.createOk(fn("py-dest", "python3", "app.record").put("Environment", env("OUT", out.toString())), py());
+    api.createOk(
+        fn("py-dest", "python3", "app.record").put("Environment", env("OUT", out.toString())),
+        py());
     api.createOk(
         fn("py-async-fail", "python3", "app.fail")
-            .put("DestinationConfig", new JsonObject().put("OnFailure", new JsonObject().put("Destination", "arn:aws:lambda:us-east-1:123456789012:function:py-dest"))),
+            .put(
+                "DestinationConfig",
+                new JsonObject()
+                    .put(
+                        "OnFailure",
+                        new JsonObject()
+                            .put(
+                                "Destination",
+                                "arn:aws:lambda:us-east-1:123456789012:function:py-dest"))),
         py());
-    HttpResponse<String> r = api.invoke("py-async-fail", "{\"order\":42}", Map.of("X-Amz-Invocation-Type", "Event"));
+    HttpResponse<String> r =
+        api.invoke("py-async-fail", "{\"order\":42}", Map.of("X-Amz-Invocation-Type", "Event"));
     assertEquals(202, r.statusCode());
     assertEquals("", r.body());
     waitUntil(() -> Files.exists(out) && Files.size(out) > 0);
     JsonObject record = new JsonObject(Files.readAllLines(out).get(0));
     assertEquals("RetriesExhausted", record.getJsonObject("requestContext").getString("condition"));
     assertEquals(3, record.getJsonObject("requestContext").getInteger("approximateInvokeCount"));
-    assertEquals(r.headers().firstValue("x-amzn-RequestId").orElseThrow(), record.getJsonObject("requestContext").getString("requestId"));
+    assertEquals(
+        r.headers().firstValue("x-amzn-RequestId").orElseThrow(),
+        record.getJsonObject("requestContext").getString("requestId"));
     assertEquals(42, record.getJsonObject("requestPayload").getInteger("order"));
     assertEquals("Unhandled", record.getJsonObject("responseContext").getString("functionError"));
     assertEquals("ValueError", record.getJsonObject("responsePayload").getString("errorType"));
@@ -425,47 +480,67 @@ class FunctionRuntimeTest {
     assertEquals(204, r.statusCode());
     HttpResponse<String> bad = api.invoke("py", "{}", Map.of("X-Amz-Invocation-Type", "Later"));
     assertEquals(400, bad.statusCode());
-    assertEquals("InvalidParameterValueException", bad.headers().firstValue("x-amzn-ErrorType").orElseThrow());
+    assertEquals(
+        "InvalidParameterValueException",
+        bad.headers().firstValue("x-amzn-ErrorType").orElseThrow());
   }
 
   @Test
   void requestErrorsUseLambdaErrorWireFormat() {
     HttpResponse<String> missing = api.invoke("nope", "{}");
     assertEquals(404, missing.statusCode());
-    assertEquals("ResourceNotFoundException", missing.headers().firstValue("x-amzn-ErrorType").orElseThrow());
+    assertEquals(
+        "ResourceNotFoundException",
+        missing.headers().firstValue("x-amzn-ErrorType").orElseThrow());
     assertEquals("Function not found: nope", json(missing).getString("Message"));
     HttpResponse<String> notJson = api.invoke("py", "{not json");
     assertEquals(400, notJson.statusCode());
-    assertEquals("InvalidRequestContentException", notJson.headers().firstValue("x-amzn-ErrorType").orElseThrow());
+    assertEquals(
+        "InvalidRequestContentException",
+        notJson.headers().firstValue("x-amzn-ErrorType").orElseThrow());
     String big = "\"" + "x".repeat(6 * 1024 * 1024) + "\"";
     HttpResponse<String> tooBig = api.invoke("py", big);
     assertEquals(413, tooBig.statusCode());
-    assertEquals("RequestTooLargeException", tooBig.headers().firstValue("x-amzn-ErrorType").orElseThrow());
+    assertEquals(
+        "RequestTooLargeException", tooBig.headers().firstValue("x-amzn-ErrorType").orElseThrow());
     String asyncBig = "\"" + "x".repeat(1024 * 1024 + 10) + "\"";
-    HttpResponse<String> asyncTooBig = api.invoke("py", asyncBig, Map.of("X-Amz-Invocation-Type", "Event"));
+    HttpResponse<String> asyncTooBig =
+        api.invoke("py", asyncBig, Map.of("X-Amz-Invocation-Type", "Event"));
     assertEquals(413, asyncTooBig.statusCode());
   }
 
   @Test
   void createFunctionValidatesLimitsWithClearErrors() {
-    HttpResponse<String> mem = api.create(fn("bad-mem", "python3", "app.handler").put("MemorySize", 64), py());
+    HttpResponse<String> mem =
+        api.create(fn("bad-mem", "python3", "app.handler").put("MemorySize", 64), py());
     assertEquals(400, mem.statusCode());
     assertEquals("MemorySize: 64 (expected: 128-10240 MB)", json(mem).getString("Message"));
-    HttpResponse<String> timeout = api.create(fn("bad-to", "python3", "app.handler").put("Timeout", 901), py());
+    HttpResponse<String> timeout =
+        api.create(fn("bad-to", "python3", "app.handler").put("Timeout", 901), py());
     assertEquals("Timeout: 901 (expected: 1-900 seconds)", json(timeout).getString("Message"));
-    HttpResponse<String> env = api.create(fn("bad-env", "python3", "app.handler").put("Environment", env("BIG", "x".repeat(4100))), py());
+    HttpResponse<String> env =
+        api.create(
+            fn("bad-env", "python3", "app.handler")
+                .put("Environment", env("BIG", "x".repeat(4100))),
+            py());
     assertEquals(400, env.statusCode());
     assertTrue(json(env).getString("Message").contains("at most 4096 bytes"), env.body());
     HttpResponse<String> rt = api.create(fn("bad-rt", "ruby3.3", "app.handler"), py());
-    assertEquals("Runtime: 'ruby3.3' (expected: java17, nodejs20, python3 or provided)", json(rt).getString("Message"));
+    assertEquals(
+        "Runtime: 'ruby3.3' (expected: java17, nodejs20, python3 or provided)",
+        json(rt).getString("Message"));
     HttpResponse<String> dup = api.create(fn("py", "python3", "app.handler"), py());
     assertEquals(409, dup.statusCode());
-    assertEquals("ResourceConflictException", dup.headers().firstValue("x-amzn-ErrorType").orElseThrow());
+    assertEquals(
+        "ResourceConflictException", dup.headers().firstValue("x-amzn-ErrorType").orElseThrow());
     Map<String, Object> slip = new LinkedHashMap<>();
     slip.put("../../evil.py", "x = 1");
-    HttpResponse<String> zipSlip = api.create(fn("bad-zip", "python3", "app.handler"), Zips.of(slip));
+    HttpResponse<String> zipSlip =
+        api.create(fn("bad-zip", "python3", "app.handler"), Zips.of(slip));
     assertEquals(400, zipSlip.statusCode());
-    assertTrue(json(zipSlip).getString("Message").contains("escapes the bundle directory"), zipSlip.body());
+    assertTrue(
+        json(zipSlip).getString("Message").contains("escapes the bundle directory"),
+        zipSlip.body());
   }
 
   @Test

@@ -108,7 +108,8 @@ class LambdaClientCompatibilityTest {
     return LambdaClient.builder()
         .endpointOverride(URI.create("http://127.0.0.1:" + runtime.port()))
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY, secret)))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY, secret)))
         .httpClient(UrlConnectionHttpClient.create())
         .build();
   }
@@ -158,7 +159,9 @@ class LambdaClientCompatibilityTest {
   void handlerExceptionsComeBackAsUnhandledFunctionErrors() {
     InvokeResponse r =
         lambda.invoke(
-            b -> b.functionName("java-hello").payload(SdkBytes.fromUtf8String("{\"name\":\"boom\"}")));
+            b ->
+                b.functionName("java-hello")
+                    .payload(SdkBytes.fromUtf8String("{\"name\":\"boom\"}")));
     assertEquals(200, r.statusCode());
     assertEquals("Unhandled", r.functionError());
     JsonObject err = new JsonObject(r.payload().asUtf8String());
@@ -198,15 +201,22 @@ class LambdaClientCompatibilityTest {
   void sdkManagesVersionsAliasesAndSeesLambdaErrors() {
     var v = lambda.publishVersion(b -> b.functionName("java-hello"));
     assertEquals("1", v.version());
-    var alias = lambda.createAlias(b -> b.functionName("java-hello").name("prod").functionVersion("1"));
+    var alias =
+        lambda.createAlias(b -> b.functionName("java-hello").name("prod").functionVersion("1"));
     assertTrue(alias.aliasArn().endsWith(":function:java-hello:prod"), alias.aliasArn());
     InvokeResponse viaAlias =
         lambda.invoke(
-            b -> b.functionName("java-hello").qualifier("prod").payload(SdkBytes.fromUtf8String("{\"name\":\"v\"}")));
+            b ->
+                b.functionName("java-hello")
+                    .qualifier("prod")
+                    .payload(SdkBytes.fromUtf8String("{\"name\":\"v\"}")));
     assertEquals("1", viaAlias.executedVersion());
     assertEquals("1", new JsonObject(viaAlias.payload().asUtf8String()).getString("version"));
-    assertEquals("java17", lambda.getFunction(b -> b.functionName("java-hello")).configuration().runtimeAsString());
-    assertThrows(ResourceNotFoundException.class, () -> lambda.invoke(b -> b.functionName("missing")));
+    assertEquals(
+        "java17",
+        lambda.getFunction(b -> b.functionName("java-hello")).configuration().runtimeAsString());
+    assertThrows(
+        ResourceNotFoundException.class, () -> lambda.invoke(b -> b.functionName("missing")));
   }
 
   @Test
@@ -221,7 +231,8 @@ class LambdaClientCompatibilityTest {
                 .code(FunctionCode.builder().zipFile(SdkBytes.fromByteArray(zip)).build()));
     lambda.putFunctionConcurrency(b -> b.functionName("py-zero").reservedConcurrentExecutions(0));
     TooManyRequestsException e =
-        assertThrows(TooManyRequestsException.class, () -> lambda.invoke(b -> b.functionName("py-zero")));
+        assertThrows(
+            TooManyRequestsException.class, () -> lambda.invoke(b -> b.functionName("py-zero")));
     assertEquals("ReservedFunctionConcurrentInvocationLimitExceeded", e.reasonAsString());
     assertEquals(429, e.statusCode());
   }
@@ -230,21 +241,30 @@ class LambdaClientCompatibilityTest {
   void badSignaturesAndUnsignedRequestsAreRefused() throws Exception {
     try (LambdaClient wrong = client("not-the-secret")) {
       SdkServiceException e =
-          assertThrows(SdkServiceException.class, () -> wrong.getFunction(b -> b.functionName("java-hello")));
+          assertThrows(
+              SdkServiceException.class,
+              () -> wrong.getFunction(b -> b.functionName("java-hello")));
       assertEquals(403, e.statusCode());
       assertEquals(
           "InvalidSignatureException",
-          ((software.amazon.awssdk.awscore.exception.AwsServiceException) e).awsErrorDetails().errorCode());
+          ((software.amazon.awssdk.awscore.exception.AwsServiceException) e)
+              .awsErrorDetails()
+              .errorCode());
     }
     var http = java.net.http.HttpClient.newHttpClient();
     var resp =
         http.send(
             java.net.http.HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + runtime.port() + "/2015-03-31/functions/java-hello/invocations"))
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + runtime.port()
+                            + "/2015-03-31/functions/java-hello/invocations"))
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
                 .build(),
             java.net.http.HttpResponse.BodyHandlers.ofString());
     assertEquals(403, resp.statusCode());
-    assertEquals("MissingAuthenticationTokenException", resp.headers().firstValue("x-amzn-ErrorType").orElseThrow());
+    assertEquals(
+        "MissingAuthenticationTokenException",
+        resp.headers().firstValue("x-amzn-ErrorType").orElseThrow());
   }
 }

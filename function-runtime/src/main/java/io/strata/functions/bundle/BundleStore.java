@@ -128,7 +128,8 @@ public final class BundleStore {
         }
       }
     } catch (ZipException e) {
-      throw LambdaException.invalidParameter("Code.ZipFile: not a valid zip (" + e.getMessage() + ")");
+      throw LambdaException.invalidParameter(
+          "Code.ZipFile: not a valid zip (" + e.getMessage() + ")");
     }
     if (entries == 0) {
       throw LambdaException.invalidParameter("Code.ZipFile: the zip has no entries");

@@ -53,6 +53,7 @@ public final class Environment {
   private boolean initDurationReported;
   private HttpServerRequest parkedNext;
   private Invocation current;
+  private Invocation last;
   private long sentNanos;
   private boolean dead;
   private volatile long lastUsedMillis;
@@ -161,14 +162,16 @@ public final class Environment {
   }
 
   /**
-   * Copies a stream of the runtime into the current invocation's log. Text is split into lines as
-   * it arrives; a chunk without a final newline is logged as it stands (Lambda's Java logger writes
-   * {@code log("...")} without one), so nothing waits for a newline that may never come.
+   * Copies a stream of the runtime into the current invocation's log, line by line. Text without a
+   * final newline (Lambda's Java logger writes {@code log("...")} without one) is logged as it
+   * stands once no more text follows within a few milliseconds, so nothing waits for a newline that
+   * may never come. Runs on its own thread, where waiting is harmless.
    */
   private void pump(InputStream stream, String name) {
     Thread t =
         new Thread(
             () -> {
+              StringBuilder partial = new StringBuilder();
               try (InputStreamReader r = new InputStreamReader(stream, StandardCharsets.UTF_8)) {
                 char[] buf = new char[8192];
                 int n;
@@ -176,16 +179,25 @@ public final class Environment {
                   int start = 0;
                   for (int i = 0; i < n; i++) {
                     if (buf[i] == '\n') {
-                      log(new String(buf, start, i - start));
+                      partial.append(buf, start, i - start);
+                      log(partial.toString());
+                      partial.setLength(0);
                       start = i + 1;
                     }
                   }
-                  if (start < n) {
-                    log(new String(buf, start, n - start));
+                  partial.append(buf, start, n - start);
+                  for (int wait = 0; wait < 3 && partial.length() > 0 && !r.ready(); wait++) {
+                    Thread.sleep(1);
+                  }
+                  if (partial.length() > 0 && !r.ready()) {
+                    log(partial.toString());
+                    partial.setLength(0);
                   }
                 }
               } catch (IOException e) {
                 // The process ended; nothing more to read.
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
               }
             },
             "fn-" + id + "-" + name);
@@ -196,7 +208,8 @@ public final class Environment {
   private void log(String line) {
     LogBuffer target;
     synchronized (this) {
-      target = current != null ? current.log() : initLog;
+      // Text that arrives just after an invocation ended still belongs to it.
+      target = current != null ? current.log() : last != null ? last.log() : initLog;
     }
     target.line(line);
     LOG.log(System.Logger.Level.DEBUG, "{0} {1}: {2}", fn.key(), id, line);
@@ -325,7 +338,8 @@ public final class Environment {
                   inv,
                   "Function.ResponseSizeTooLarge",
                   errorJson(
-                      "Response payload size exceeded maximum allowed payload size (6291456 bytes).",
+                      "Response payload size exceeded maximum allowed payload size (6291456"
+                          + " bytes).",
                       "Function.ResponseSizeTooLarge"));
             }
             return;
@@ -440,7 +454,8 @@ public final class Environment {
             "RequestId: %s Error: Task timed out after %.2f seconds",
             inv.requestId(),
             seconds);
-    inv.log().line(message.replace("RequestId: " + inv.requestId() + " Error: ", inv.requestId() + " "));
+    inv.log()
+        .line(message.replace("RequestId: " + inv.requestId() + " Error: ", inv.requestId() + " "));
     kill("Sandbox.Timedout", message);
   }
 
@@ -476,6 +491,7 @@ public final class Environment {
         return;
       }
       current = null;
+      last = inv;
       durationMs = sentNanos == 0 ? 0 : (System.nanoTime() - sentNanos) / 1e6;
       sentNanos = 0;
       vertx.cancelTimer(timeoutTimer);
@@ -517,15 +533,7 @@ public final class Environment {
 
   private InvocationResult error(Invocation inv, String type, String message) {
     return new InvocationResult(
-        inv.requestId(),
-        type,
-        errorJson(message, type),
-        fn.version(),
-        0,
-        0,
-        0,
-        -1,
-        inv.log());
+        inv.requestId(), type, errorJson(message, type), fn.version(), 0, 0, 0, -1, inv.log());
   }
 
   /**

@@ -24,7 +24,8 @@ import java.util.Map;
  * something a plain process can count on.
  */
 public final class Launcher {
-  private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+  private static final String RIC_MAIN =
+      "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
 
   private final RuntimeSettings settings;
   private final Path runtimes;
@@ -104,7 +105,6 @@ public final class Launcher {
       case PYTHON3 -> {
         addPrlimit(cmd, addressSpace);
         cmd.add("python3");
-        cmd.add("-u");
         cmd.add(runtimes.resolve("python/bootstrap.py").toString());
       }
       case PROVIDED -> {

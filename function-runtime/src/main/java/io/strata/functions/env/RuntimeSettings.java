@@ -48,7 +48,8 @@ public record RuntimeSettings(
   }
 
   public static RuntimeSettings defaults(Path dataDir) {
-    return new RuntimeSettings(dataDir, 1000, DEFAULT_IDLE, DEFAULT_INIT, "us-east-1", "000000000000");
+    return new RuntimeSettings(
+        dataDir, 1000, DEFAULT_IDLE, DEFAULT_INIT, "us-east-1", "000000000000");
   }
 
   public String functionArn(String name) {

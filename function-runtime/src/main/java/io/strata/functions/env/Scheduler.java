@@ -186,7 +186,11 @@ public final class Scheduler implements AutoCloseable {
       stale.forEach(all::remove);
     }
     for (Environment e : stale) {
-      LOG.log(System.Logger.Level.DEBUG, "reaping idle environment {0} of {1}", e.id(), e.function().key());
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          "reaping idle environment {0} of {1}",
+          e.id(),
+          e.function().key());
       e.kill(null, null);
     }
     return stale.size();

@@ -23,8 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * retried up to {@code MaximumRetryAttempts} (default 2) times with growing delays; when retries
  * are exhausted (or the event is older than {@code MaximumEventAgeInSeconds}) the on-failure
  * destination — another function — is invoked with Lambda's invocation record. Throttled attempts
- * are retried without counting, until the event is too old. Events live in memory: a restart
- * loses queued events, as Lambda's docs warn events may be lost without a destination.
+ * are retried without counting, until the event is too old. Events live in memory: a restart loses
+ * queued events, as Lambda's docs warn events may be lost without a destination.
  */
 public final class AsyncInvoker {
   private static final System.Logger LOG = System.getLogger(AsyncInvoker.class.getName());
@@ -41,7 +41,9 @@ public final class AsyncInvoker {
   private final List<Duration> retryDelays;
   private final Map<String, Config> configs = new ConcurrentHashMap<>();
 
-  /** @param retryDelays delay before the first and second retry (Lambda: about 1 and 2 minutes) */
+  /**
+   * @param retryDelays delay before the first and second retry (Lambda: about 1 and 2 minutes)
+   */
   public AsyncInvoker(
       Vertx vertx,
       FunctionRegistry registry,
@@ -101,7 +103,9 @@ public final class AsyncInvoker {
     String arn = d.getString("Destination");
     if (!arn.contains(":function:") && !arn.matches("[a-zA-Z0-9_-]{1,64}")) {
       throw LambdaException.invalidParameter(
-          "Destination: '" + arn + "' (expected: a function name or ARN; queues and topics are"
+          "Destination: '"
+              + arn
+              + "' (expected: a function name or ARN; queues and topics are"
               + " not supported)");
     }
     return arn;
@@ -126,8 +130,7 @@ public final class AsyncInvoker {
       deliver(ev, c.onFailure(), "EventAgeExceeded", attempt - 1, null);
       return;
     }
-    Invocation inv =
-        Invocation.of(ev.requestId(), ev.payload(), ev.arn(), ev.trace(), null, null);
+    Invocation inv = Invocation.of(ev.requestId(), ev.payload(), ev.arn(), ev.trace(), null, null);
     try {
       scheduler
           .invoke(ev.fn(), inv)
@@ -155,7 +158,8 @@ public final class AsyncInvoker {
   }
 
   /** Invokes a destination function with Lambda's invocation record. */
-  private void deliver(Event ev, String destination, String condition, int attempts, InvocationResult r) {
+  private void deliver(
+      Event ev, String destination, String condition, int attempts, InvocationResult r) {
     if (destination == null) {
       if (!condition.equals("Success")) {
         LOG.log(
@@ -176,7 +180,10 @@ public final class AsyncInvoker {
                 "requestContext",
                 new JsonObject()
                     .put("requestId", ev.requestId())
-                    .put("functionArn", ev.arn() + (ev.arn().endsWith(ev.fn().name()) ? ":" + ev.fn().version() : ""))
+                    .put(
+                        "functionArn",
+                        ev.arn()
+                            + (ev.arn().endsWith(ev.fn().name()) ? ":" + ev.fn().version() : ""))
                     .put("condition", condition)
                     .put("approximateInvokeCount", attempts))
             .put("requestPayload", parse(ev.payload()));

@@ -3,9 +3,9 @@ package io.strata.functions.invoke;
 import java.util.Map;
 
 /**
- * Who may call the function runtime's API: requests signed (SigV4) with one of {@code keys}
- * (access key id → secret); unsigned requests only when {@code allowUnsigned}, which is accepted
- * only for a server listening on loopback.
+ * Who may call the function runtime's API: requests signed (SigV4) with one of {@code keys} (access
+ * key id → secret); unsigned requests only when {@code allowUnsigned}, which is accepted only for a
+ * server listening on loopback.
  */
 public record Auth(Map<String, String> keys, boolean allowUnsigned) {
   public Auth {

@@ -40,6 +40,7 @@ public final class FunctionApi {
   private static final System.Logger LOG = System.getLogger(FunctionApi.class.getName());
   static final int MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
   static final int MAX_ASYNC_PAYLOAD = 1024 * 1024;
+
   /** A 50 MB zip in base64 inside CreateFunction's JSON. */
   static final int MAX_MANAGEMENT_BODY = 70 * 1024 * 1024;
 
@@ -180,13 +181,11 @@ public final class FunctionApi {
       case "2015 PUT configuration" -> ok(req.response(), 200, updateConfig(name, json(body)));
       case "2015 POST versions" -> {
         JsonObject in = json(body);
-        ok(
-            req.response(),
-            201,
-            configuration(registry.publish(name, in.getString("Description"))));
+        ok(req.response(), 201, configuration(registry.publish(name, in.getString("Description"))));
       }
       case "2015 POST aliases" -> ok(req.response(), 201, putAlias(name, null, json(body), true));
-      case "2015 GET aliases/*" -> ok(req.response(), 200, alias(name, registry.alias(name, seg[2])));
+      case "2015 GET aliases/*" ->
+          ok(req.response(), 200, alias(name, registry.alias(name, seg[2])));
       case "2015 PUT aliases/*" ->
           ok(req.response(), 200, putAlias(name, seg[2], json(body), false));
       case "2017 PUT concurrency" -> ok(req.response(), 200, putConcurrency(name, json(body)));
@@ -231,8 +230,7 @@ public final class FunctionApi {
             400, "InvalidRequestContentException", "Could not parse request body into json");
       }
     }
-    String arn =
-        settings.functionArn(fname.name()) + (q == null || q.isEmpty() ? "" : ":" + q);
+    String arn = settings.functionArn(fname.name()) + (q == null || q.isEmpty() ? "" : ":" + q);
     String clientContext = decodeClientContext(req.getHeader("X-Amz-Client-Context"));
     String requestId = UUID.randomUUID().toString();
     HttpServerResponse resp = req.response();
@@ -244,7 +242,9 @@ public final class FunctionApi {
           throw new LambdaException(
               413,
               "RequestTooLargeException",
-              "Request must be smaller than " + MAX_ASYNC_PAYLOAD + " bytes for the Event"
+              "Request must be smaller than "
+                  + MAX_ASYNC_PAYLOAD
+                  + " bytes for the Event"
                   + " invocation type");
         }
         async.enqueue(fn, requestId, body.getBytes(), arn, req.getHeader("X-Amzn-Trace-Id"));
@@ -268,7 +268,7 @@ public final class FunctionApi {
                   } else if ("Tail".equals(logType)) {
                     // Lines written just before the response are read from the pipe by another
                     // thread: a few milliseconds let them land in the tail.
-                    vertx.setTimer(5, t -> respond(resp, r, true));
+                    vertx.setTimer(10, t -> respond(resp, r, true));
                   } else {
                     respond(resp, r, false);
                   }
@@ -336,7 +336,8 @@ public final class FunctionApi {
     BundleStore.Stored stored = bundles.store(zip);
     FunctionVersion v = registry.create(config, stored.sha256(), stored.size(), stored.dir());
     if (in.getJsonObject("DestinationConfig") != null) {
-      async.putConfig(v, new JsonObject().put("DestinationConfig", in.getJsonObject("DestinationConfig")));
+      async.putConfig(
+          v, new JsonObject().put("DestinationConfig", in.getJsonObject("DestinationConfig")));
     }
     if (Boolean.TRUE.equals(in.getBoolean("Publish"))) {
       v = registry.publish(config.name(), null);
@@ -445,7 +446,9 @@ public final class FunctionApi {
     JsonObject envJson = in.getJsonObject("Environment");
     if (envJson != null && envJson.getJsonObject("Variables") != null) {
       Map<String, String> m = new HashMap<>();
-      envJson.getJsonObject("Variables").forEach(e -> m.put(e.getKey(), String.valueOf(e.getValue())));
+      envJson
+          .getJsonObject("Variables")
+          .forEach(e -> m.put(e.getKey(), String.valueOf(e.getValue())));
       env = m;
     }
     JsonObject eph = in.getJsonObject("EphemeralStorage");
@@ -503,7 +506,8 @@ public final class FunctionApi {
         .put("FunctionName", c.name())
         .put(
             "FunctionArn",
-            settings.functionArn(c.name()) + (v.version().equals("$LATEST") ? "" : ":" + v.version()))
+            settings.functionArn(c.name())
+                + (v.version().equals("$LATEST") ? "" : ":" + v.version()))
         .put("Runtime", c.runtime().id())
         .put("Role", "arn:aws:iam::" + settings.accountId() + ":role/strata-function")
         .put("Handler", c.handler())
@@ -536,7 +540,8 @@ public final class FunctionApi {
     }
   }
 
-  private void blocking(HttpServerRequest req, java.util.concurrent.Callable<JsonObject> work, int status) {
+  private void blocking(
+      HttpServerRequest req, java.util.concurrent.Callable<JsonObject> work, int status) {
     Future<JsonObject> f = vertx.executeBlocking(work, false);
     f.onComplete(
         ar -> {

@@ -16,7 +16,8 @@ record FunctionName(String name, String qualifier) {
 
   static FunctionName parse(String value) {
     if (value == null || value.length() > 256) {
-      throw LambdaException.invalidParameter("FunctionName: '" + value + "' (expected: 1-256 characters)");
+      throw LambdaException.invalidParameter(
+          "FunctionName: '" + value + "' (expected: 1-256 characters)");
     }
     Matcher m = FORM.matcher(value);
     if (!m.matches() || m.group(7).length() > 64) {

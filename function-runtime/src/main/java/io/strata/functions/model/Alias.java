@@ -27,9 +27,7 @@ public record Alias(
     if (additionalVersion != null) {
       if (!(additionalWeight >= 0.0 && additionalWeight <= 1.0)) {
         throw LambdaException.invalidParameter(
-            "RoutingConfig.AdditionalVersionWeights: "
-                + additionalWeight
-                + " (expected: 0.0-1.0)");
+            "RoutingConfig.AdditionalVersionWeights: " + additionalWeight + " (expected: 0.0-1.0)");
       }
       if (additionalVersion.equals(functionVersion)) {
         throw LambdaException.invalidParameter(

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The configuration of one function version, validated against Lambda's limits. Immutable; a
- * change to {@code $LATEST} makes a new instance.
+ * The configuration of one function version, validated against Lambda's limits. Immutable; a change
+ * to {@code $LATEST} makes a new instance.
  *
  * @param reservedConcurrency the most environments the function may use at once; {@code null} =
  *     only the global limit applies; {@code 0} throttles every invocation

@@ -18,7 +18,9 @@ public class LambdaException extends RuntimeException {
     return status;
   }
 
-  /** The exception name sent in {@code x-amzn-ErrorType}, e.g. {@code ResourceNotFoundException}. */
+  /**
+   * The exception name sent in {@code x-amzn-ErrorType}, e.g. {@code ResourceNotFoundException}.
+   */
   public String type() {
     return type;
   }

@@ -34,7 +34,9 @@ public final class SigV4Verifier {
   private final Function<String, String> secrets;
   private final Clock clock;
 
-  /** @param secrets access key id → secret access key, or null when the key is unknown */
+  /**
+   * @param secrets access key id → secret access key, or null when the key is unknown
+   */
   public SigV4Verifier(Function<String, String> secrets, Clock clock) {
     this.secrets = secrets;
     this.clock = clock;
@@ -80,7 +82,8 @@ public final class SigV4Verifier {
     }
     String[] scope = credential.split("/");
     if (scope.length != 5 || !scope[4].equals("aws4_request")) {
-      throw invalid("Credential: '" + credential + "' (expected: KEY/date/region/service/aws4_request)");
+      throw invalid(
+          "Credential: '" + credential + "' (expected: KEY/date/region/service/aws4_request)");
     }
     String secret = secrets.apply(scope[0]);
     if (secret == null) {

@@ -72,6 +72,9 @@ def load_handler():
 
 
 def main():
+    # Whole lines reach the platform as they are printed (and each line in one write).
+    sys.stdout.reconfigure(line_buffering=True)
+    sys.stderr.reconfigure(line_buffering=True)
     try:
         handler = load_handler()
     except Exception as exc:  # reported to the platform, which fails the invocation
