@@ -14,6 +14,9 @@ import io.strata.core.server.CacheNode;
 import io.strata.core.server.ListenOptions;
 import io.strata.core.time.Clock;
 import io.strata.edge.EdgeNode;
+import io.strata.functions.FunctionRuntime;
+import io.strata.functions.env.RuntimeSettings;
+import io.strata.functions.invoke.Auth;
 import io.strata.regional.RegionalNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -50,6 +53,8 @@ public final class Main {
               + " --regional-port 8081",
           "  --origin-port 8000 --admin-port 9091 --edge-cache-bytes 256m --regional-cache-bytes 1g"
               + " --max-object-bytes 64m",
+          "  --functions-port 9300 --functions-dir .strata/functions"
+              + " --functions-access-key ID --functions-secret-key SECRET",
           "every flag can also be set as an environment variable: --edge-port is STRATA_EDGE_PORT");
 
   private static final long DEFAULT_EDGE_BYTES = 256L << 20;
@@ -103,7 +108,11 @@ public final class Main {
                       "edge-cache-bytes",
                       "regional-cache-bytes",
                       "max-object-bytes",
-                      "site"),
+                      "site",
+                      "functions-port",
+                      "functions-dir",
+                      "functions-access-key",
+                      "functions-secret-key"),
                   env));
       case "edge" ->
           edge(
@@ -180,6 +189,10 @@ public final class Main {
     int edgePort = flags.port("edge-port", 8080);
     int adminPort = flags.port("admin-port", 9091);
     Path site = Path.of(flags.get("site", home.resolve("examples/site").toString()));
+    int functionsPort = flags.port("functions-port", 9300);
+    Path functionsDir =
+        Path.of(flags.get("functions-dir", home.resolve(".strata/functions").toString()));
+    Auth functionsAuth = functionsAuth(flags, host);
     Vertx vertx = vertx();
     return starting(
         vertx,
@@ -231,12 +244,26 @@ public final class Main {
                           vertx,
                           new ListenOptions(host, adminPort, 1),
                           registry,
-                          List.of("edge", "regional", "origin"),
+                          List.of("edge", "regional", "origin", "functions"),
                           () -> true),
                       "admin",
                       host,
                       adminPort,
                       "admin-port")
+                  .port();
+          int functions =
+              await(
+                      FunctionRuntime.start(
+                          vertx,
+                          host,
+                          functionsPort,
+                          RuntimeSettings.defaults(functionsDir),
+                          functionsAuth,
+                          registry),
+                      "function runtime",
+                      host,
+                      functionsPort,
+                      "functions-port")
                   .port();
           String h = "http://" + hostForUrl(host) + ":";
           return new Started(
@@ -246,6 +273,7 @@ public final class Main {
                   "  regional cache   " + h + regional.port() + "/",
                   "  example origin   " + h + origin + "/",
                   "  metrics, health  " + h + admin + "/metrics  " + h + admin + "/health",
+                  "  functions (Lambda Invoke API)  " + h + functions + "/2015-03-31/functions",
                   "Try: curl -si " + h + edge.port() + "/ | grep -iE '^(x-cache|age|via):'"),
               Map.of(
                   "edge",
@@ -255,8 +283,35 @@ public final class Main {
                   "origin",
                   origin,
                   "admin",
-                  admin));
+                  admin,
+                  "functions",
+                  functions));
         });
+  }
+
+  /**
+   * SigV4 keys for the function API when both flags are given; unsigned calls are accepted only
+   * when listening on loopback.
+   */
+  private static Auth functionsAuth(Flags flags, String host) {
+    String id = flags.get("functions-access-key", null);
+    String secret = flags.get("functions-secret-key", null);
+    if ((id == null) != (secret == null)) {
+      throw new Flags.UsageException(
+          "--functions-access-key and --functions-secret-key go together");
+    }
+    boolean loopback;
+    try {
+      loopback = java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw new Flags.UsageException("--host: unknown host '" + host + "'");
+    }
+    if (id == null && !loopback) {
+      throw new Flags.UsageException(
+          "--functions-access-key and --functions-secret-key are required when --host is not"
+              + " loopback (unsigned invocations are accepted only on loopback)");
+    }
+    return new Auth(id == null ? Map.of() : Map.of(id, secret), loopback);
   }
 
   private static Running edge(Flags flags) {

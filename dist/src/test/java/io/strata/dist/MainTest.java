@@ -42,7 +42,11 @@ class MainTest {
             "--regional-port",
             "0",
             "--admin-port",
-            "0");
+            "0",
+            "--functions-port",
+            "0",
+            "--functions-dir",
+            dir.resolve("functions").toString());
     Vertx client = Vertx.vertx();
     try (Main.Running running = Main.start(args, Map.of());
         TestClient viewer = new TestClient(client, running.started().ports().get("edge"));
@@ -62,9 +66,15 @@ class MainTest {
           metrics.contains("strata_cache_hits_total{node=\"edge-0\",role=\"edge\"} 1.0"), metrics);
       assertTrue(metrics.contains("jvm_memory_used_bytes"));
       assertEquals(
-          "{\"status\":\"UP\",\"roles\":[\"edge\",\"regional\",\"origin\"]}",
+          "{\"status\":\"UP\",\"roles\":[\"edge\",\"regional\",\"origin\",\"functions\"]}",
           admin.get("/health").text());
       assertEquals(404, viewer.get("/metrics").status(), "metrics never on a viewer-facing port");
+      try (TestClient functions =
+          new TestClient(client, running.started().ports().get("functions"))) {
+        TestClient.Response list = functions.get("/2015-03-31/functions");
+        assertEquals(200, list.status(), "the function runtime's Lambda API is up");
+        assertEquals("{\"Functions\":[]}", list.text());
+      }
     } finally {
       client.close();
     }

@@ -10,6 +10,7 @@ import io.strata.functions.invoke.Auth;
 import io.strata.functions.invoke.FunctionApi;
 import io.strata.functions.model.FunctionRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -70,6 +71,7 @@ public final class FunctionRuntime implements AutoCloseable {
                   .requestHandler(api::handle)
                   .listen(port, host)
                   .map(s -> new FunctionRuntime(s, scheduler, registry))
+                  .compose(r -> r.stopWithVertx(vertx))
                   .onFailure(e -> scheduler.close());
             });
   }
@@ -90,6 +92,30 @@ public final class FunctionRuntime implements AutoCloseable {
         meters,
         Clock.SYSTEM,
         List.of(Duration.ofMinutes(1), Duration.ofMinutes(2)));
+  }
+
+  /**
+   * Child processes outlive the JVM unless stopped: a small verticle stops every environment when
+   * Vert.x closes, and a shutdown hook does when the JVM exits first (Ctrl-C).
+   */
+  private Future<FunctionRuntime> stopWithVertx(Vertx vertx) {
+    Thread hook = new Thread(scheduler::close, "strata-functions-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    return vertx
+        .deployVerticle(
+            new VerticleBase() {
+              @Override
+              public Future<?> stop() {
+                close();
+                try {
+                  Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                  // The JVM is already shutting down: the hook runs anyway.
+                }
+                return Future.succeededFuture();
+              }
+            })
+        .map(id -> this);
   }
 
   private static boolean isLoopback(String host) {
