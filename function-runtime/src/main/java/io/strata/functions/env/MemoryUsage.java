@@ -6,7 +6,9 @@ import java.nio.file.Path;
 
 /**
  * The truthful "Max Memory Used": the peak resident set size ({@code VmHWM}) of an environment's
- * process and its descendants, from {@code /proc}.
+ * runtime process, from {@code /proc}. Only that process is read: listing descendants scans every
+ * process on the machine and cost milliseconds per invocation; runtimes are one process (a {@code
+ * provided} bootstrap that forks helpers has their memory uncounted).
  */
 final class MemoryUsage {
   private MemoryUsage() {}
@@ -16,10 +18,6 @@ final class MemoryUsage {
       return 0;
     }
     long kb = hwmKb(pid);
-    var handle = ProcessHandle.of(pid);
-    if (handle.isPresent()) {
-      kb += handle.get().descendants().mapToLong(h -> hwmKb(h.pid())).sum();
-    }
     return (int) ((kb + 1023) / 1024);
   }
 
