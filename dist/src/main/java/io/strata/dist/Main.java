@@ -53,7 +53,7 @@ public final class Main {
               + " --regional-port 8081",
           "  --origin-port 8000 --admin-port 9091 --edge-cache-bytes 256m --regional-cache-bytes 1g"
               + " --max-object-bytes 64m",
-          "  --functions-port 9300 --functions-dir .strata/functions"
+          "  --functions-port 9300 --functions-dir data/functions"
               + " --functions-access-key ID --functions-secret-key SECRET",
           "every flag can also be set as an environment variable: --edge-port is STRATA_EDGE_PORT");
 
@@ -191,7 +191,7 @@ public final class Main {
     Path site = Path.of(flags.get("site", home.resolve("examples/site").toString()));
     int functionsPort = flags.port("functions-port", 9300);
     Path functionsDir =
-        Path.of(flags.get("functions-dir", home.resolve(".strata/functions").toString()));
+        Path.of(flags.get("functions-dir", home.resolve("data/functions").toString()));
     Auth functionsAuth = functionsAuth(flags, host);
     Vertx vertx = vertx();
     return starting(
