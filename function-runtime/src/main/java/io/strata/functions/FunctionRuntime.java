@@ -9,6 +9,7 @@ import io.strata.functions.invoke.AsyncInvoker;
 import io.strata.functions.invoke.Auth;
 import io.strata.functions.invoke.FunctionApi;
 import io.strata.functions.model.FunctionRegistry;
+import io.strata.functions.schedule.Schedules;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -29,10 +30,27 @@ public final class FunctionRuntime implements AutoCloseable {
   private final Scheduler scheduler;
   private final FunctionRegistry registry;
 
-  private FunctionRuntime(HttpServer server, Scheduler scheduler, FunctionRegistry registry) {
+  private final Schedules schedules;
+  private final long ticker;
+  private final Vertx vertx;
+
+  private FunctionRuntime(
+      HttpServer server,
+      Scheduler scheduler,
+      FunctionRegistry registry,
+      Schedules schedules,
+      long ticker,
+      Vertx vertx) {
     this.server = server;
     this.scheduler = scheduler;
     this.registry = registry;
+    this.schedules = schedules;
+    this.ticker = ticker;
+    this.vertx = vertx;
+  }
+
+  public Schedules schedules() {
+    return schedules;
   }
 
   /**
@@ -62,17 +80,23 @@ public final class FunctionRuntime implements AutoCloseable {
                   new FunctionRegistry(() -> ThreadLocalRandom.current().nextDouble());
               Scheduler scheduler = new Scheduler(vertx, settings, clock, meters);
               AsyncInvoker async = new AsyncInvoker(vertx, registry, scheduler, clock, retryDelays);
+              Schedules schedules = new Schedules(registry, scheduler, settings, clock);
+              long ticker = vertx.setPeriodic(1000, t -> schedules.tick());
               FunctionApi api =
                   new FunctionApi(
-                      vertx, registry, bundles, scheduler, async, settings, auth, clock);
+                      vertx, registry, bundles, scheduler, async, settings, auth, clock, schedules);
               return vertx
                   .createHttpServer(
                       new HttpServerOptions().setTcpNoDelay(true).setMaxFormAttributeSize(-1))
                   .requestHandler(api::handle)
                   .listen(port, host)
-                  .map(s -> new FunctionRuntime(s, scheduler, registry))
+                  .map(s -> new FunctionRuntime(s, scheduler, registry, schedules, ticker, vertx))
                   .compose(r -> r.stopWithVertx(vertx))
-                  .onFailure(e -> scheduler.close());
+                  .onFailure(
+                      e -> {
+                        vertx.cancelTimer(ticker);
+                        scheduler.close();
+                      });
             });
   }
 
@@ -140,6 +164,7 @@ public final class FunctionRuntime implements AutoCloseable {
 
   @Override
   public void close() {
+    vertx.cancelTimer(ticker);
     scheduler.close();
     server.close();
   }

@@ -339,7 +339,7 @@ class FunctionRuntimeTest {
     assertEquals(200, put.statusCode(), put.body());
     Future<HttpResponse<String>> slow =
         pool.submit(() -> api.invoke("py-one", "{\"seconds\":1.5}"));
-    waitUntil(() -> runtime.scheduler().busy() >= 1);
+    waitUntil(() -> runtime.scheduler().busy("py-one") == 1);
     HttpResponse<String> throttled = api.invoke("py-one", "{\"seconds\":0}");
     assertEquals(429, throttled.statusCode());
     assertEquals(
@@ -556,6 +556,65 @@ class FunctionRuntimeTest {
     String hex = java.util.HexFormat.of().formatHex(Base64.getDecoder().decode(sha));
     assertTrue(Files.isRegularFile(data.resolve("bundles").resolve(hex + ".zip")));
     assertTrue(Files.isRegularFile(data.resolve("code").resolve(hex).resolve("app.py")));
+  }
+
+  @Test
+  void schedulesInvokeTheFunctionAndSingleRunSkipsWhileThePreviousRunIsGoing() throws Exception {
+    Path out = data.resolve("scheduled.jsonl");
+    api.createOk(
+        fn("py-cron", "python3", "app.record").put("Environment", env("OUT", out.toString())),
+        py());
+    HttpResponse<String> put =
+        api.send(
+            "PUT",
+            "/strata/functions/py-cron/schedules/every5",
+            "{\"ScheduleExpression\":\"rate(5 minutes)\"}",
+            Map.of());
+    assertEquals(200, put.statusCode(), put.body());
+    clock.advance(Duration.ofMinutes(4));
+    runtime.schedules().tick();
+    assertFalse(Files.exists(out), "not due yet");
+    clock.advance(Duration.ofMinutes(1));
+    runtime.schedules().tick();
+    waitUntil(() -> Files.exists(out) && Files.size(out) > 0);
+    JsonObject event = new JsonObject(Files.readAllLines(out).get(0));
+    assertEquals("Scheduled Event", event.getString("detail-type"));
+    assertEquals("aws.events", event.getString("source"));
+    assertEquals(
+        "arn:aws:events:us-east-1:123456789012:rule/every5",
+        event.getJsonArray("resources").getString(0));
+
+    api.createOk(fn("py-long", "python3", "app.sleep"), py());
+    HttpResponse<String> single =
+        api.send(
+            "PUT",
+            "/strata/functions/py-long/schedules/single",
+            "{\"ScheduleExpression\":\"cron(* * * * ?"
+                + " *)\",\"SingleRun\":true,\"Input\":\"{\\\"seconds\\\":2}\"}",
+            Map.of());
+    assertEquals(200, single.statusCode(), single.body());
+    clock.advance(Duration.ofMinutes(1));
+    runtime.schedules().tick();
+    waitUntil(() -> runtime.scheduler().environments("py-long") == 1);
+    clock.advance(Duration.ofMinutes(1));
+    runtime.schedules().tick();
+    JsonObject listed =
+        json(api.send("GET", "/strata/functions/py-long/schedules", null, Map.of()))
+            .getJsonArray("Schedules")
+            .getJsonObject(0);
+    assertEquals(1, listed.getInteger("Runs"));
+    assertEquals(1, listed.getInteger("SkippedWhileRunning"));
+    assertEquals(
+        204,
+        api.send("DELETE", "/strata/functions/py-long/schedules/single", null, Map.of())
+            .statusCode());
+    HttpResponse<String> bad =
+        api.send(
+            "PUT",
+            "/strata/functions/py-long/schedules/bad",
+            "{\"ScheduleExpression\":\"rate(1 minutes)\"}",
+            Map.of());
+    assertEquals(400, bad.statusCode());
   }
 
   static void waitUntil(Callable<Boolean> condition) throws Exception {

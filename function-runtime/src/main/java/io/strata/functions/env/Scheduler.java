@@ -58,6 +58,11 @@ public final class Scheduler implements AutoCloseable {
     return busy;
   }
 
+  /** Invocations of {@code function} running now. */
+  public synchronized int busy(String function) {
+    return busyByFunction.getOrDefault(function, 0);
+  }
+
   public synchronized int environments() {
     return all.size();
   }

@@ -13,6 +13,7 @@ import io.strata.functions.model.FunctionRegistry;
 import io.strata.functions.model.FunctionVersion;
 import io.strata.functions.model.LambdaException;
 import io.strata.functions.model.Runtime;
+import io.strata.functions.schedule.Schedules;
 import io.strata.functions.sigv4.SigV4Verifier;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -54,6 +55,7 @@ public final class FunctionApi {
   private final RuntimeSettings settings;
   private final Auth auth;
   private final SigV4Verifier verifier;
+  private final Schedules schedules;
 
   public FunctionApi(
       Vertx vertx,
@@ -63,7 +65,9 @@ public final class FunctionApi {
       AsyncInvoker async,
       RuntimeSettings settings,
       Auth auth,
-      Clock clock) {
+      Clock clock,
+      Schedules schedules) {
+    this.schedules = schedules;
     this.vertx = vertx;
     this.registry = registry;
     this.bundles = bundles;
@@ -151,6 +155,10 @@ public final class FunctionApi {
     }
     String[] seg;
     int version;
+    if (path.startsWith("/strata/functions/")) {
+      schedule(req, path.substring("/strata/functions/".length()).split("/"), body);
+      return;
+    }
     if (path.startsWith(FUNCTIONS + "/")) {
       seg = path.substring(FUNCTIONS.length() + 1).split("/");
       version = 2015;
@@ -173,6 +181,7 @@ public final class FunctionApi {
         String n = FunctionName.parse(name).name();
         registry.delete(n);
         scheduler.retire(n);
+        schedules.forget(n);
         req.response().setStatusCode(204).end();
       }
       case "2015 PUT code" -> blocking(req, () -> updateCode(name, json(body)), 200);
@@ -192,6 +201,26 @@ public final class FunctionApi {
       case "2019 PUT event-invoke-config", "2019 POST event-invoke-config" ->
           ok(req.response(), 200, async.putConfig(registry.latest(name), json(body)));
       default -> throw methodNotAllowed(method, path);
+    }
+  }
+
+  /**
+   * Strata's own schedule API (Lambda has none; EventBridge rules play that role there): {@code
+   * PUT|DELETE /strata/functions/{name}/schedules/{schedule}}, {@code GET
+   * /strata/functions/{name}/schedules}.
+   */
+  private void schedule(HttpServerRequest req, String[] seg, Buffer body) {
+    String method = req.method().name();
+    if (seg.length == 2 && seg[1].equals("schedules") && method.equals("GET")) {
+      registry.latest(seg[0]);
+      ok(req.response(), 200, schedules.list(seg[0]));
+    } else if (seg.length == 3 && seg[1].equals("schedules") && method.equals("PUT")) {
+      ok(req.response(), 200, schedules.put(seg[0], seg[2], json(body)));
+    } else if (seg.length == 3 && seg[1].equals("schedules") && method.equals("DELETE")) {
+      schedules.delete(seg[0], seg[2]);
+      req.response().setStatusCode(204).end();
+    } else {
+      throw methodNotAllowed(method, req.path());
     }
   }
 
