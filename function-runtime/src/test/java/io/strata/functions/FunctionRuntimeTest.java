@@ -82,6 +82,11 @@ class FunctionRuntimeTest {
           "exports.callback = (event, context, cb) => { cb(null, { callback: true, n: event.n });"
               + " };",
           "exports.fail = async () => { throw new TypeError('node boom'); };",
+          "exports.hog = async (event) => {",
+          "  const keep = [];",
+          "  for (let i = 0; i < event.mb / 8; i++) keep.push(new Array(1024 * 1024).fill(i));",
+          "  return keep.length;",
+          "};",
           "");
   static final String BOOTSTRAP =
       String.join(
@@ -293,7 +298,7 @@ class FunctionRuntimeTest {
   }
 
   @Test
-  void timeoutKillsTheEnvironmentAndReportsTaskTimedOut() {
+  void timeoutKillsTheEnvironmentAndReportsTaskTimedOut() throws Exception {
     api.createOk(fn("py-slow", "python3", "app.sleep").put("Timeout", 1), py());
     long pid = json(api.invoke("py-slow", "{\"seconds\":0}")).getLong("pid");
     HttpResponse<String> r =
@@ -307,7 +312,7 @@ class FunctionRuntimeTest {
             .matches("RequestId: \\S+ Error: Task timed out after 1\\.\\d\\d seconds"),
         err.getString("errorMessage"));
     assertTrue(Api.logs(r).contains("Task timed out after 1."), Api.logs(r));
-    assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "killed");
+    waitUntil(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
     long after = json(api.invoke("py-slow", "{\"seconds\":0}")).getLong("pid");
     assertNotEquals(pid, after, "a new environment after the timeout");
   }
@@ -325,6 +330,17 @@ class FunctionRuntimeTest {
     assertEquals(
         "Unhandled", r.headers().firstValue("X-Amz-Function-Error").orElseThrow(), r.body());
     assertEquals("MemoryError", json(r).getString("errorType"));
+  }
+
+  @Test
+  void nodeHeapBeyondItsMemorySizeEndsTheEnvironment() {
+    api.createOk(fn("node-hog", "nodejs20.x", "index.hog").put("MemorySize", 128), node());
+    assertEquals("2", api.invoke("node-hog", "{\"mb\":16}").body());
+    HttpResponse<String> r = api.invoke("node-hog", "{\"mb\":600}");
+    assertEquals(
+        "Unhandled", r.headers().firstValue("X-Amz-Function-Error").orElseThrow(), r.body());
+    assertEquals("Runtime.ExitError", json(r).getString("errorType"), r.body());
+    assertEquals(200, api.invoke("node-hog", "{\"mb\":8}").statusCode(), "a fresh environment");
   }
 
   @Test

@@ -484,6 +484,13 @@ public final class Environment {
    * memory, not disk I/O, so it is done inline.
    */
   private void finish(Invocation inv, String errorType, byte[] payload) {
+    finish(inv, errorType, payload, -1);
+  }
+
+  /**
+   * @param knownMemoryMb the memory high-water mark when already read, else -1
+   */
+  private void finish(Invocation inv, String errorType, byte[] payload, int knownMemoryMb) {
     double durationMs;
     double init;
     synchronized (this) {
@@ -501,7 +508,7 @@ public final class Environment {
       }
       lastUsedMillis = clock.millis();
     }
-    int maxMemory = MemoryUsage.maxUsedMb(pid());
+    int maxMemory = knownMemoryMb >= 0 ? knownMemoryMb : MemoryUsage.maxUsedMb(pid());
     // Since August 2025 Lambda bills the init phase of on-demand functions too.
     long billed = (long) Math.ceil(durationMs + Math.max(0, init));
     inv.log().line("END RequestId: " + inv.requestId());
@@ -560,15 +567,19 @@ public final class Environment {
       parkedNext = null;
       vertx.cancelTimer(initTimer);
     }
+    // Out of the scheduler's books and the process stopped before the invocation completes, so
+    // no one sees this environment alive afterwards.
+    onDeath.accept(this);
+    int memory = p == null ? 0 : MemoryUsage.maxUsedMb(p.pid());
+    if (p != null) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
     if (inv != null) {
       String type = errorType == null ? "Runtime.ExitError" : errorType;
       String text = message == null ? "the environment was stopped" : message;
       inv.log().line(text);
-      finish(inv, type, errorJson(text, type));
-    }
-    if (p != null) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
+      finish(inv, type, errorJson(text, type), memory);
     }
     if (parked != null) {
       parked.connection().close();
@@ -584,7 +595,6 @@ public final class Environment {
           },
           false);
     }
-    onDeath.accept(this);
   }
 
   /** For tests and the scheduler: whether a runtime is parked on {@code /next} right now. */
