@@ -633,6 +633,48 @@ class FunctionRuntimeTest {
     assertEquals(400, bad.statusCode());
   }
 
+  @Test
+  void provisionedEnvironmentsArePreWarmedAndNeverReaped() throws Exception {
+    api.createOk(fn("py-prov", "python3", "app.handler"), py());
+    assertEquals(
+        201,
+        api.send("POST", "/2015-03-31/functions/py-prov/versions", "{}", Map.of()).statusCode());
+    HttpResponse<String> latest =
+        api.send(
+            "PUT",
+            "/2019-09-30/functions/py-prov/provisioned-concurrency",
+            "{\"ProvisionedConcurrentExecutions\":2}",
+            Map.of());
+    assertEquals(400, latest.statusCode(), "not on $LATEST");
+    HttpResponse<String> put =
+        api.send(
+            "PUT",
+            "/2019-09-30/functions/py-prov/provisioned-concurrency?Qualifier=1",
+            "{\"ProvisionedConcurrentExecutions\":2}",
+            Map.of());
+    assertEquals(202, put.statusCode(), put.body());
+    waitUntil(
+        () ->
+            "READY"
+                .equals(
+                    json(api.send(
+                            "GET",
+                            "/2019-09-30/functions/py-prov/provisioned-concurrency?Qualifier=1",
+                            null,
+                            Map.of()))
+                        .getString("Status")));
+    assertEquals(2, runtime.scheduler().environments("py-prov"));
+    HttpResponse<String> r =
+        api.invoke("py-prov:1", "{\"name\":\"p\"}", Map.of("X-Amz-Log-Type", "Tail"));
+    assertEquals("p", json(r).getString("hello"));
+    assertFalse(
+        Api.logs(r).contains("Init Duration"),
+        "a provisioned environment is already warm: " + Api.logs(r));
+    clock.advance(Duration.ofHours(1));
+    runtime.scheduler().reapIdle();
+    assertEquals(2, runtime.scheduler().environments("py-prov"), "provisioned environments stay");
+  }
+
   static void waitUntil(Callable<Boolean> condition) throws Exception {
     long end = System.nanoTime() + 20_000_000_000L;
     while (!condition.call()) {

@@ -58,6 +58,8 @@ public final class Environment {
   private boolean dead;
   private volatile long lastUsedMillis;
   private final LogBuffer initLog = new LogBuffer();
+  private boolean provisioned;
+  private Runnable onReady;
 
   public Environment(
       Vertx vertx,
@@ -106,6 +108,28 @@ public final class Environment {
     synchronized (this) {
       current = first;
     }
+    listenAndLaunch();
+  }
+
+  /**
+   * Starts a provisioned (pre-warmed) environment: it initialises with no invocation waiting and
+   * calls {@code onReady} once its runtime asks for work. Its invocations report no Init Duration,
+   * as in Lambda.
+   */
+  public void provision(Runnable onReady) {
+    synchronized (this) {
+      provisioned = true;
+      initDurationReported = true;
+      this.onReady = onReady;
+    }
+    listenAndLaunch();
+  }
+
+  public synchronized boolean isProvisioned() {
+    return provisioned;
+  }
+
+  private void listenAndLaunch() {
     vertx
         .createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setIdleTimeout(0))
         .requestHandler(this::handle)
@@ -138,7 +162,7 @@ public final class Environment {
           "the bundle has no executable 'bootstrap' file (required by the provided runtime)");
       return null;
     }
-    ProcessBuilder pb = launcher.command(fn, "127.0.0.1:" + port, tmp, id);
+    ProcessBuilder pb = launcher.command(fn, "127.0.0.1:" + port, tmp, id, isProvisioned());
     Process p;
     synchronized (this) {
       startNanos = System.nanoTime();
@@ -255,11 +279,13 @@ public final class Environment {
 
   private void next(HttpServerRequest req) {
     Invocation ready;
+    Runnable becameReady = null;
     synchronized (this) {
       if (!this.ready) {
         this.ready = true;
         initDurationMs = (System.nanoTime() - startNanos) / 1e6;
         vertx.cancelTimer(initTimer);
+        becameReady = onReady;
       }
       if (current != null && sentNanos == 0) {
         ready = current;
@@ -267,6 +293,9 @@ public final class Environment {
         ready = null;
         parkedNext = req;
       }
+    }
+    if (becameReady != null) {
+      becameReady.run();
     }
     if (ready != null) {
       send(req, ready);

@@ -77,7 +77,8 @@ public final class Launcher {
   }
 
   /** The process to start for one environment of {@code fn}. */
-  public ProcessBuilder command(FunctionVersion fn, String runtimeApi, Path tmpDir, String envId) {
+  public ProcessBuilder command(
+      FunctionVersion fn, String runtimeApi, Path tmpDir, String envId, boolean provisioned) {
     int mem = fn.config().memoryMb();
     List<String> cmd = new ArrayList<>();
     Runtime runtime = fn.config().runtime();
@@ -116,6 +117,9 @@ public final class Launcher {
     Map<String, String> env = pb.environment();
     env.clear();
     env.putAll(environment(fn, runtimeApi, tmpDir, envId));
+    if (provisioned) {
+      env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "provisioned-concurrency");
+    }
     return pb;
   }
 

@@ -32,6 +32,11 @@ public final class Scheduler implements AutoCloseable {
 
   private final Map<String, ArrayDeque<Environment>> idle = new HashMap<>();
   private final Set<Environment> all = new HashSet<>();
+  private final Map<String, Target> provisionTargets = new HashMap<>();
+  private boolean closed;
+
+  private record Target(FunctionVersion fn, int count) {}
+
   private final Map<String, Integer> busyByFunction = new HashMap<>();
   private int busy;
   private final long reaper;
@@ -122,7 +127,7 @@ public final class Scheduler implements AutoCloseable {
               if (r != null) {
                 metrics.invoked(name, r);
               }
-              release(chosen);
+              release(chosen, true);
             });
     if (cold) {
       env.start(inv);
@@ -130,6 +135,64 @@ public final class Scheduler implements AutoCloseable {
       env.dispatch(inv);
     }
     return inv.result();
+  }
+
+  /**
+   * Keeps {@code count} pre-warmed environments of {@code fn} (Lambda's provisioned concurrency):
+   * starts the missing ones, which join the warm pool once initialised and are never reaped; with a
+   * lower count the surplus idle ones are stopped.
+   */
+  public synchronized void provision(FunctionVersion fn, int count) {
+    if (closed) {
+      return;
+    }
+    provisionTargets.put(fn.key(), new Target(fn, count));
+    int have = 0;
+    List<Environment> surplus = new ArrayList<>();
+    for (Environment e : all) {
+      if (e.isProvisioned() && e.function().key().equals(fn.key())) {
+        if (have < count && e.function().revisionId().equals(fn.revisionId())) {
+          have++;
+        } else {
+          surplus.add(e);
+        }
+      }
+    }
+    for (Environment e : surplus) {
+      ArrayDeque<Environment> q = idle.get(e.function().key());
+      if (q != null && q.remove(e)) {
+        all.remove(e);
+        vertx.runOnContext(v -> e.kill(null, null));
+      }
+    }
+    for (int i = have; i < count; i++) {
+      Environment env =
+          new Environment(
+              vertx,
+              fn,
+              settings,
+              launcher,
+              clock,
+              Long.toString(ids.incrementAndGet(), 36),
+              this::died);
+      all.add(env);
+      env.provision(() -> release(env, false));
+    }
+  }
+
+  /** Provisioned environments of {@code fn}'s version that are initialised and warm. */
+  public synchronized int provisionedReady(FunctionVersion fn) {
+    ArrayDeque<Environment> q = idle.get(fn.key());
+    if (q == null) {
+      return 0;
+    }
+    int n = 0;
+    for (Environment e : q) {
+      if (e.isProvisioned()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private Environment takeIdle(FunctionVersion fn) {
@@ -149,13 +212,16 @@ public final class Scheduler implements AutoCloseable {
     return null;
   }
 
-  private void release(Environment env) {
+  /** Returns an environment to the warm pool; {@code wasBusy} when it ran an invocation. */
+  private void release(Environment env, boolean wasBusy) {
     synchronized (this) {
-      busy--;
-      String name = env.function().name();
-      busyByFunction.merge(name, -1, Integer::sum);
-      if (busyByFunction.get(name) <= 0) {
-        busyByFunction.remove(name);
+      if (wasBusy) {
+        busy--;
+        String name = env.function().name();
+        busyByFunction.merge(name, -1, Integer::sum);
+        if (busyByFunction.get(name) <= 0) {
+          busyByFunction.remove(name);
+        }
       }
       if (!env.isDead() && all.contains(env)) {
         idle.computeIfAbsent(env.function().key(), k -> new ArrayDeque<>()).addLast(env);
@@ -164,12 +230,21 @@ public final class Scheduler implements AutoCloseable {
   }
 
   private void died(Environment env) {
+    Target replace = null;
     synchronized (this) {
       all.remove(env);
       ArrayDeque<Environment> q = idle.get(env.function().key());
       if (q != null) {
         q.remove(env);
       }
+      if (env.isProvisioned() && !closed) {
+        replace = provisionTargets.get(env.function().key());
+      }
+    }
+    if (replace != null) {
+      // A provisioned environment that crashed or timed out is replaced, keeping the count.
+      Target t = replace;
+      vertx.runOnContext(v -> provision(t.fn(), t.count()));
     }
   }
 
@@ -181,7 +256,7 @@ public final class Scheduler implements AutoCloseable {
       for (ArrayDeque<Environment> q : idle.values()) {
         q.removeIf(
             e -> {
-              if (e.lastUsedMillis() <= cutoff) {
+              if (!e.isProvisioned() && e.lastUsedMillis() <= cutoff) {
                 stale.add(e);
                 return true;
               }
@@ -225,6 +300,7 @@ public final class Scheduler implements AutoCloseable {
     vertx.cancelTimer(reaper);
     List<Environment> everything;
     synchronized (this) {
+      closed = true;
       everything = new ArrayList<>(all);
       all.clear();
       idle.clear();

@@ -165,6 +165,9 @@ public final class FunctionApi {
     } else if (path.startsWith("/2017-10-31/functions/")) {
       seg = path.substring("/2017-10-31/functions/".length()).split("/");
       version = 2017;
+    } else if (path.startsWith("/2019-09-30/functions/")) {
+      seg = path.substring("/2019-09-30/functions/".length()).split("/");
+      version = 20190930;
     } else if (path.startsWith("/2019-09-25/functions/")) {
       seg = path.substring("/2019-09-25/functions/".length()).split("/");
       version = 2019;
@@ -197,6 +200,10 @@ public final class FunctionApi {
           ok(req.response(), 200, alias(name, registry.alias(name, seg[2])));
       case "2015 PUT aliases/*" ->
           ok(req.response(), 200, putAlias(name, seg[2], json(body), false));
+      case "20190930 PUT provisioned-concurrency" ->
+          ok(req.response(), 202, provision(name, req.getParam("Qualifier"), json(body)));
+      case "20190930 GET provisioned-concurrency" ->
+          ok(req.response(), 200, provisionStatus(name, req.getParam("Qualifier")));
       case "2017 PUT concurrency" -> ok(req.response(), 200, putConcurrency(name, json(body)));
       case "2019 PUT event-invoke-config", "2019 POST event-invoke-config" ->
           ok(req.response(), 200, async.putConfig(registry.latest(name), json(body)));
@@ -396,6 +403,61 @@ public final class FunctionApi {
     FunctionVersion v = registry.updateConfig(name, config);
     scheduler.retire(name);
     return configuration(v);
+  }
+
+  private final Map<String, Integer> provisioned = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** PutProvisionedConcurrencyConfig: a published version or an alias, never $LATEST. */
+  private JsonObject provision(String name, String qualifier, JsonObject in) {
+    FunctionVersion v = provisionTarget(name, qualifier);
+    Integer n = in.getInteger("ProvisionedConcurrentExecutions");
+    if (n == null || n < 1 || n > settings.globalConcurrency()) {
+      throw LambdaException.invalidParameter(
+          "ProvisionedConcurrentExecutions: "
+              + n
+              + " (expected: 1-"
+              + settings.globalConcurrency()
+              + ")");
+    }
+    provisioned.put(v.key(), n);
+    scheduler.provision(v, n);
+    return provisionStatus(name, qualifier);
+  }
+
+  private JsonObject provisionStatus(String name, String qualifier) {
+    FunctionVersion v = provisionTarget(name, qualifier);
+    Integer requested = provisioned.get(v.key());
+    if (requested == null) {
+      throw LambdaException.notFound(
+          "No Provisioned Concurrency Config found for this function: " + name + ":" + qualifier);
+    }
+    int ready = scheduler.provisionedReady(v);
+    return new JsonObject()
+        .put("RequestedProvisionedConcurrentExecutions", requested)
+        .put("AvailableProvisionedConcurrentExecutions", ready)
+        .put("AllocatedProvisionedConcurrentExecutions", ready)
+        .put("Status", ready >= requested ? "READY" : "IN_PROGRESS")
+        .put("LastModified", java.time.Instant.now().toString());
+  }
+
+  private FunctionVersion provisionTarget(String name, String qualifier) {
+    if (qualifier == null || qualifier.isEmpty() || qualifier.equals("$LATEST")) {
+      throw LambdaException.invalidParameter(
+          "Qualifier: '"
+              + qualifier
+              + "' (expected: a published version or an alias, not $LATEST)");
+    }
+    if (!qualifier.chars().allMatch(Character::isDigit)) {
+      Alias a = registry.alias(name, qualifier);
+      if (a.additionalVersion() != null) {
+        throw LambdaException.invalidParameter(
+            "Qualifier: alias '"
+                + qualifier
+                + "' routes to two versions; provision a version instead");
+      }
+      return registry.resolve(name, a.functionVersion());
+    }
+    return registry.resolve(name, qualifier);
   }
 
   private JsonObject putConcurrency(String name, JsonObject in) {
