@@ -66,6 +66,8 @@ class FunctionRuntimeTest {
           "def hog(event, context):",
           "    chunks = [bytearray(1024 * 1024) for _ in range(event['mb'])]",
           "    return len(chunks)",
+          "def echo(event, context):",
+          "    return event",
           "def record(event, context):",
           "    with open(os.environ['OUT'], 'a') as f:",
           "        f.write(json.dumps(event) + '\\n')",
@@ -673,6 +675,37 @@ class FunctionRuntimeTest {
     clock.advance(Duration.ofHours(1));
     runtime.scheduler().reapIdle();
     assertEquals(2, runtime.scheduler().environments("py-prov"), "provisioned environments stay");
+  }
+
+  @Test
+  void functionUrlsInvokeWithThePayload20EventAndHonourAuthType() {
+    api.createOk(fn("py-url", "python3", "app.echo"), py());
+    assertEquals(
+        404, api.send("GET", "/strata/url/py-url/x", null, Map.of()).statusCode(), "no URL yet");
+    HttpResponse<String> cfg =
+        api.send("POST", "/2021-10-31/functions/py-url/url", "{\"AuthType\":\"NONE\"}", Map.of());
+    assertEquals(201, cfg.statusCode(), cfg.body());
+    HttpResponse<String> r =
+        api.send(
+            "POST",
+            "/strata/url/py-url/a/b?x=1&x=2&y=z",
+            "{\"k\":1}",
+            Map.of("Content-Type", "application/json", "Cookie", "s=1; t=2", "X-Custom", "v"));
+    assertEquals(200, r.statusCode(), r.body());
+    JsonObject event = json(r);
+    assertEquals("2.0", event.getString("version"));
+    assertEquals("/a/b", event.getString("rawPath"));
+    assertEquals("x=1&x=2&y=z", event.getString("rawQueryString"));
+    assertEquals("1,2", event.getJsonObject("queryStringParameters").getString("x"));
+    assertEquals("v", event.getJsonObject("headers").getString("x-custom"));
+    assertEquals("[\"s=1\",\"t=2\"]", event.getJsonArray("cookies").encode());
+    assertEquals(
+        "POST", event.getJsonObject("requestContext").getJsonObject("http").getString("method"));
+    assertEquals("{\"k\":1}", event.getString("body"));
+    assertEquals(false, event.getBoolean("isBase64Encoded"));
+    api.send("PUT", "/2021-10-31/functions/py-url/url", "{\"AuthType\":\"AWS_IAM\"}", Map.of());
+    HttpResponse<String> unsigned = api.send("GET", "/strata/url/py-url/a", null, Map.of());
+    assertEquals(403, unsigned.statusCode(), "AWS_IAM URLs need a signature");
   }
 
   static void waitUntil(Callable<Boolean> condition) throws Exception {

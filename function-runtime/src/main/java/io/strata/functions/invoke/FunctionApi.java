@@ -56,6 +56,7 @@ public final class FunctionApi {
   private final Auth auth;
   private final SigV4Verifier verifier;
   private final Schedules schedules;
+  private final FunctionUrls urls;
 
   public FunctionApi(
       Vertx vertx,
@@ -68,6 +69,7 @@ public final class FunctionApi {
       Clock clock,
       Schedules schedules) {
     this.schedules = schedules;
+    this.urls = new FunctionUrls(registry, scheduler, settings);
     this.vertx = vertx;
     this.registry = registry;
     this.bundles = bundles;
@@ -80,7 +82,8 @@ public final class FunctionApi {
 
   public void handle(HttpServerRequest req) {
     String path = req.path();
-    boolean invoke = path.endsWith("/invocations");
+    boolean url = path.startsWith(FunctionUrls.PREFIX);
+    boolean invoke = url || path.endsWith("/invocations");
     int limit = invoke ? MAX_SYNC_PAYLOAD : MAX_MANAGEMENT_BODY;
     Buffer body = Buffer.buffer();
     boolean[] over = {false};
@@ -108,6 +111,21 @@ public final class FunctionApi {
             return;
           }
           try {
+            if (url) {
+              if (urls.authType(path).equals("AWS_IAM")) {
+                verifier.verify(
+                    req.method().name(),
+                    rawPath(req.uri()),
+                    req.query(),
+                    name -> {
+                      var all = req.headers().getAll(name);
+                      return all.isEmpty() ? null : String.join(",", all);
+                    },
+                    body.getBytes());
+              }
+              urls.handle(req, body);
+              return;
+            }
             authenticate(req, body);
             route(req, path, body);
           } catch (LambdaException e) {
@@ -165,6 +183,9 @@ public final class FunctionApi {
     } else if (path.startsWith("/2017-10-31/functions/")) {
       seg = path.substring("/2017-10-31/functions/".length()).split("/");
       version = 2017;
+    } else if (path.startsWith("/2021-10-31/functions/")) {
+      seg = path.substring("/2021-10-31/functions/".length()).split("/");
+      version = 2021;
     } else if (path.startsWith("/2019-09-30/functions/")) {
       seg = path.substring("/2019-09-30/functions/".length()).split("/");
       version = 20190930;
@@ -185,6 +206,7 @@ public final class FunctionApi {
         registry.delete(n);
         scheduler.retire(n);
         schedules.forget(n);
+        urls.forget(n);
         req.response().setStatusCode(204).end();
       }
       case "2015 PUT code" -> blocking(req, () -> updateCode(name, json(body)), 200);
@@ -204,6 +226,15 @@ public final class FunctionApi {
           ok(req.response(), 202, provision(name, req.getParam("Qualifier"), json(body)));
       case "20190930 GET provisioned-concurrency" ->
           ok(req.response(), 200, provisionStatus(name, req.getParam("Qualifier")));
+      case "2021 POST url", "2021 PUT url" ->
+          ok(
+              req.response(),
+              method.equals("POST") ? 201 : 200,
+              urls.configure(
+                  name,
+                  req.getParam("Qualifier"),
+                  json(body),
+                  "http://" + req.authority().host() + ":" + req.localAddress().port()));
       case "2017 PUT concurrency" -> ok(req.response(), 200, putConcurrency(name, json(body)));
       case "2019 PUT event-invoke-config", "2019 POST event-invoke-config" ->
           ok(req.response(), 200, async.putConfig(registry.latest(name), json(body)));
