@@ -49,6 +49,8 @@ public final class Main {
               + " URL[,URL...]",
           "  regional  a regional node:  --config FILE --port 8081 --admin-port 9092",
           "  origin    the example origin site: --port 8000 --site DIR",
+          "  functions deploy DIR|ZIP --name N --runtime R --handler H: deploy to the function"
+              + " runtime",
           "flags of up: --config FILE (examples/site.yaml) --host 127.0.0.1 --edge-port 8080"
               + " --regional-port 8081",
           "  --origin-port 8000 --admin-port 9091 --edge-cache-bytes 256m --regional-cache-bytes 1g"
@@ -68,6 +70,14 @@ public final class Main {
     if (args.length == 0 || Set.of("help", "--help", "-h").contains(args[0])) {
       System.out.println(USAGE);
       System.exit(args.length == 0 ? 2 : 0);
+    }
+    if (args[0].equals("functions")) {
+      System.exit(
+          FunctionsCommand.run(
+              Arrays.asList(args).subList(1, args.length),
+              System.getenv(),
+              System.out,
+              System.err));
     }
     try {
       Running running = start(Arrays.asList(args), System.getenv());

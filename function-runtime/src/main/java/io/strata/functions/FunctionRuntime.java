@@ -3,6 +3,7 @@ package io.strata.functions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.strata.core.time.Clock;
 import io.strata.functions.bundle.BundleStore;
+import io.strata.functions.env.Launcher;
 import io.strata.functions.env.RuntimeSettings;
 import io.strata.functions.env.Scheduler;
 import io.strata.functions.invoke.AsyncInvoker;
@@ -73,12 +74,15 @@ public final class FunctionRuntime implements AutoCloseable {
               "unsigned invocations are allowed only on loopback, not on " + host));
     }
     return vertx
-        .executeBlocking(() -> new BundleStore(settings.dataDir()), false)
+        .executeBlocking(
+            () -> new Stores(new BundleStore(settings.dataDir()), new Launcher(settings)), false)
         .compose(
-            bundles -> {
+            stores -> {
+              BundleStore bundles = stores.bundles();
               FunctionRegistry registry =
                   new FunctionRegistry(() -> ThreadLocalRandom.current().nextDouble());
-              Scheduler scheduler = new Scheduler(vertx, settings, clock, meters);
+              Scheduler scheduler =
+                  new Scheduler(vertx, settings, stores.launcher(), clock, meters);
               AsyncInvoker async = new AsyncInvoker(vertx, registry, scheduler, clock, retryDelays);
               Schedules schedules = new Schedules(registry, scheduler, settings, clock);
               long ticker = vertx.setPeriodic(1000, t -> schedules.tick());
@@ -141,6 +145,9 @@ public final class FunctionRuntime implements AutoCloseable {
             })
         .map(id -> this);
   }
+
+  /** What start-up makes on a worker thread: both create directories and extract files. */
+  private record Stores(BundleStore bundles, Launcher launcher) {}
 
   private static boolean isLoopback(String host) {
     try {

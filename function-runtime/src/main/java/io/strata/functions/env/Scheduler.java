@@ -41,14 +41,18 @@ public final class Scheduler implements AutoCloseable {
   private int busy;
   private final long reaper;
 
+  /**
+   * @param launcher made on a worker thread (it extracts the runtime files)
+   */
   public Scheduler(
       Vertx vertx,
       RuntimeSettings settings,
+      Launcher launcher,
       Clock clock,
       io.micrometer.core.instrument.MeterRegistry registry) {
     this.vertx = vertx;
     this.settings = settings;
-    this.launcher = new Launcher(settings);
+    this.launcher = launcher;
     this.clock = clock;
     this.metrics = new FunctionMetrics(registry, this::busy, this::environments);
     long period = Math.max(100, Math.min(10_000, settings.idleTimeout().toMillis() / 4));
