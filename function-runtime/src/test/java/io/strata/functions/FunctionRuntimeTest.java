@@ -116,6 +116,7 @@ class FunctionRuntimeTest {
   Api api;
   final ManualClock clock = new ManualClock(System.currentTimeMillis());
   final ExecutorService pool = Executors.newCachedThreadPool();
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   @BeforeAll
   void start() {
@@ -131,7 +132,7 @@ class FunctionRuntimeTest {
                 0,
                 settings,
                 Auth.open(),
-                new SimpleMeterRegistry(),
+                meters,
                 clock,
                 List.of(Duration.ofMillis(50), Duration.ofMillis(100))));
     api = new Api(runtime.port());
@@ -706,6 +707,36 @@ class FunctionRuntimeTest {
     api.send("PUT", "/2021-10-31/functions/py-url/url", "{\"AuthType\":\"AWS_IAM\"}", Map.of());
     HttpResponse<String> unsigned = api.send("GET", "/strata/url/py-url/a", null, Map.of());
     assertEquals(403, unsigned.statusCode(), "AWS_IAM URLs need a signature");
+  }
+
+  @Test
+  void invocationsErrorsThrottlesAndColdStartsAreMetered() {
+    api.createOk(fn("py-metered", "python3", "app.fail"), py());
+    api.invoke("py-metered", "{}");
+    api.invoke("py-metered", "{}");
+    api.send(
+        "PUT",
+        "/2017-10-31/functions/py-metered/concurrency",
+        "{\"ReservedConcurrentExecutions\":0}",
+        Map.of());
+    assertEquals(429, api.invoke("py-metered", "{}").statusCode());
+    assertEquals(
+        2.0,
+        meters.get("strata.function.invocations").tag("function", "py-metered").counter().count());
+    assertEquals(
+        2.0, meters.get("strata.function.errors").tag("function", "py-metered").counter().count());
+    assertEquals(
+        1.0,
+        meters.get("strata.function.throttles").tag("function", "py-metered").counter().count());
+    assertEquals(
+        2, meters.get("strata.function.duration").tag("function", "py-metered").timer().count());
+    assertEquals(
+        1,
+        meters.get("strata.function.init.duration").tag("function", "py-metered").timer().count(),
+        "one cold start");
+    assertTrue(
+        meters.get("strata.function.billed").tag("function", "py-metered").counter().count() >= 2);
+    assertTrue(meters.get("strata.function.concurrent.executions").gauge().value() >= 0);
   }
 
   static void waitUntil(Callable<Boolean> condition) throws Exception {

@@ -16,7 +16,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The init phase is bounded (10 s in Lambda; 1 s here so the test is quick). */
+/**
+ * Runtimes with their own settings: the init phase is bounded (10 s in Lambda; 1 s here so the test
+ * is quick), and the global concurrency limit throttles across functions.
+ */
 class InitTimeoutTest {
   @TempDir Path data;
 
@@ -58,6 +61,59 @@ class InitTimeoutTest {
       assertEquals(true, seconds < 5, "killed at the limit, not after the sleep: " + seconds);
       assertEquals(0, runtime.scheduler().environments("slow-init"));
     } finally {
+      runtime.close();
+      Sync.await(vertx.close());
+    }
+  }
+
+  @Test
+  void theGlobalConcurrencyLimitThrottlesAcrossFunctions() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    FunctionRuntime runtime =
+        Sync.await(
+            FunctionRuntime.start(
+                vertx,
+                "127.0.0.1",
+                0,
+                new RuntimeSettings(
+                    data,
+                    1,
+                    Duration.ofMinutes(5),
+                    Duration.ofSeconds(10),
+                    "eu-west-1",
+                    "123456789012"),
+                Auth.open(),
+                new SimpleMeterRegistry(),
+                Clock.SYSTEM,
+                List.of(Duration.ofMillis(10), Duration.ofMillis(10))));
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      Api api = new Api(runtime.port());
+      byte[] zip =
+          Zips.of("app.py", "import time\ndef handler(e, c):\n    time.sleep(e)\n    return e\n");
+      for (String name : List.of("a", "b")) {
+        api.createOk(
+            new JsonObject()
+                .put("FunctionName", name)
+                .put("Runtime", "python3")
+                .put("Handler", "app.handler"),
+            zip);
+      }
+      var slow = pool.submit(() -> api.invoke("a", "1.5"));
+      long end = System.nanoTime() + 10_000_000_000L;
+      while (runtime.scheduler().busy() == 0 && System.nanoTime() < end) {
+        Thread.sleep(10);
+      }
+      HttpResponse<String> throttled = api.invoke("b", "0");
+      assertEquals(429, throttled.statusCode());
+      assertEquals(
+          "ConcurrentInvocationLimitExceeded",
+          new JsonObject(throttled.body()).getString("Reason"));
+      assertEquals("1.5", slow.get().body());
+      assertEquals("0", api.invoke("b", "0").body(), "capacity again once the first one ended");
+    } finally {
+      pool.shutdownNow();
       runtime.close();
       Sync.await(vertx.close());
     }
