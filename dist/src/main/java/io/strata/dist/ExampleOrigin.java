@@ -21,6 +21,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Cache-Control: public, max-age=300} (CSS a day), and {@code /api/time}, a dynamic JSON answer
  * that must never be cached. Every response carries {@code X-Origin-Hits}, so a viewer can see how
  * often the origin was actually reached.
+ *
+ * <p>{@code /gen/SIZE/NAME} answers {@code SIZE} bytes ({@code 1024}, {@code 16k}, {@code 1m}; at
+ * most 64 MiB) that depend only on {@code NAME} and {@code SIZE}, cacheable for an hour: the
+ * content the load tests and the side-by-side benchmark use. {@code /gen/SIZE/MILLISms/NAME}
+ * answers the same after a delay of {@code MILLIS} (at most 10 s), a slow origin for flash-crowd
+ * tests.
  */
 final class ExampleOrigin {
   private static final Map<String, String> TYPES =
@@ -58,7 +64,10 @@ final class ExampleOrigin {
                   "Date",
                   DateTimeFormatter.RFC_1123_DATE_TIME.format(
                       Instant.now().atOffset(ZoneOffset.UTC)));
-          if (request.path().equals("/api/time")) {
+          if (request.path().startsWith("/gen/")
+              && (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD)) {
+            Generated.serve(vertx, request);
+          } else if (request.path().equals("/api/time")) {
             request
                 .response()
                 .putHeader("Content-Type", "application/json")

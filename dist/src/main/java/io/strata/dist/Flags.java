@@ -65,6 +65,25 @@ final class Flags {
     return v == null || v.isBlank() ? fallback : v;
   }
 
+  /** An environment variable by its own name, or null. */
+  String getEnv(String variable) {
+    String v = env.get(variable);
+    return v == null || v.isBlank() ? null : v;
+  }
+
+  int positiveInt(String name, int fallback) {
+    String v = get(name, Integer.toString(fallback));
+    try {
+      int n = Integer.parseInt(v);
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UsageException("--" + name + ": '" + v + "' (expected: a positive integer)");
+  }
+
   int port(String name, int fallback) {
     String v = get(name, Integer.toString(fallback));
     try {

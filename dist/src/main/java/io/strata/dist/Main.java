@@ -6,13 +6,23 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.strata.control.ControlPlane;
+import io.strata.control.ControlPlaneOptions;
 import io.strata.core.config.ConfigException;
 import io.strata.core.config.ConfigLoader;
+import io.strata.core.config.ViewerCertificate;
+import io.strata.core.control.NodeAgent;
 import io.strata.core.routing.Router;
 import io.strata.core.server.AdminServer;
 import io.strata.core.server.CacheNode;
+import io.strata.core.server.Certificates;
+import io.strata.core.server.EdgeOptions;
 import io.strata.core.server.ListenOptions;
+import io.strata.core.server.TlsSettings;
 import io.strata.core.time.Clock;
+import io.strata.core.viewer.CountryLookup;
+import io.strata.core.viewer.ViewerPipeline;
+import io.strata.dist.cli.Cli;
 import io.strata.edge.EdgeNode;
 import io.strata.functions.FunctionRuntime;
 import io.strata.functions.env.RuntimeSettings;
@@ -49,15 +59,26 @@ public final class Main {
               + " URL[,URL...]",
           "  regional  a regional node:  --config FILE --port 8081 --admin-port 9092",
           "  origin    the example origin site: --port 8000 --site DIR",
-          "  functions deploy DIR|ZIP --name N --runtime R --handler H: deploy to the function"
-              + " runtime",
+          "  control-plane  the admin API and config store: --port 9090 --admin-port 9094 --data"
+              + " DIR [--config FILE] [--jdbc-url URL --jdbc-user U --jdbc-password P] [--tls-cert"
+              + " PEM --tls-key PEM]",
+          "  edge and regional follow a control plane with --control-plane URL"
+              + " --control-plane-token TOKEN [--control-plane-ca PEM] (then --config is optional)",
           "flags of up: --config FILE (examples/site.yaml) --host 127.0.0.1 --edge-port 8080"
               + " --regional-port 8081",
           "  --origin-port 8000 --admin-port 9091 --edge-cache-bytes 256m --regional-cache-bytes 1g"
-              + " --max-object-bytes 64m",
-          "  --functions-port 9300 --functions-dir data/functions"
-              + " --functions-access-key ID --functions-secret-key SECRET",
-          "every flag can also be set as an environment variable: --edge-port is STRATA_EDGE_PORT");
+              + " --max-object-bytes 64m --control-plane-port 9090 --data ./data --jdbc-url URL",
+          "  --edge-tls-port 8443 --tls-cert PEM --tls-key PEM (default: a self-signed development"
+              + " certificate); edge: --tls-port PORT to add HTTPS; the control plane's own TLS in"
+              + " up: --control-plane-tls-cert PEM --control-plane-tls-key PEM",
+          "  --geoip-db FILE (up, edge): a MaxMind country database for geo restrictions;"
+              + " --max-connections 10000 (up, edge)",
+          "  --functions-port 9300 --functions-dir DATA/functions --functions-access-key ID"
+              + " --functions-secret-key SECRET (the Lambda-compatible function runtime)",
+          "every flag can also be set as an environment variable: --edge-port is STRATA_EDGE_PORT",
+          FunctionsCommand.USAGE,
+          SigningCommands.USAGE,
+          Cli.USAGE_TEXT);
 
   private static final long DEFAULT_EDGE_BYTES = 256L << 20;
   private static final long DEFAULT_REGIONAL_BYTES = 1L << 30;
@@ -78,6 +99,18 @@ public final class Main {
               System.getenv(),
               System.out,
               System.err));
+    }
+    if (Cli.COMMANDS.contains(args[0])) {
+      System.exit(Cli.run(Arrays.asList(args), System.getenv(), System.out, System.err));
+    }
+    if (SigningCommands.COMMANDS.contains(args[0])) {
+      try {
+        SigningCommands.run(Arrays.asList(args), System.getenv(), Clock.SYSTEM, System.out);
+        System.exit(0);
+      } catch (Flags.UsageException e) {
+        System.err.println("strata: " + e.getMessage());
+        System.exit(2);
+      }
     }
     try {
       Running running = start(Arrays.asList(args), System.getenv());
@@ -119,6 +152,21 @@ public final class Main {
                       "regional-cache-bytes",
                       "max-object-bytes",
                       "site",
+                      "control-plane-port",
+                      "data",
+                      "jdbc-url",
+                      "jdbc-user",
+                      "jdbc-password",
+                      "admin-token",
+                      "control-plane-tls-cert",
+                      "control-plane-tls-key",
+                      "invalidation-paths-limit",
+                      "invalidation-wildcards-limit",
+                      "edge-tls-port",
+                      "tls-cert",
+                      "tls-key",
+                      "geoip-db",
+                      "max-connections",
                       "functions-port",
                       "functions-dir",
                       "functions-access-key",
@@ -136,7 +184,16 @@ public final class Main {
                       "regionals",
                       "cache-bytes",
                       "max-object-bytes",
-                      "node-id"),
+                      "node-id",
+                      "control-plane",
+                      "control-plane-token",
+                      "control-plane-ca",
+                      "data",
+                      "tls-port",
+                      "tls-cert",
+                      "tls-key",
+                      "geoip-db",
+                      "max-connections"),
                   env));
       case "regional" ->
           regional(
@@ -149,21 +206,61 @@ public final class Main {
                       "admin-port",
                       "cache-bytes",
                       "max-object-bytes",
-                      "node-id"),
+                      "node-id",
+                      "control-plane",
+                      "control-plane-token",
+                      "control-plane-ca",
+                      "data"),
                   env));
       case "origin" -> origin(Flags.parse(rest, Set.of("host", "port", "site"), env));
+      case "control-plane" ->
+          controlPlane(
+              Flags.parse(
+                  rest,
+                  Set.of(
+                      "host",
+                      "port",
+                      "config",
+                      "data",
+                      "jdbc-url",
+                      "jdbc-user",
+                      "jdbc-password",
+                      "admin-token",
+                      "tls-cert",
+                      "tls-key",
+                      "invalidation-paths-limit",
+                      "invalidation-wildcards-limit",
+                      "admin-port"),
+                  env));
       default -> throw new Flags.UsageException("unknown command '" + args.get(0) + "'\n" + USAGE);
     };
   }
 
-  /** What a command started: the lines it printed and its bound ports by role. */
-  record Started(List<String> lines, Map<String, Integer> ports) {}
+  /**
+   * What a command started: the lines it printed, its bound ports by role, and what to stop before
+   * Vert.x closes (node agents, the control plane's store).
+   */
+  record Started(
+      List<String> lines,
+      Map<String, Integer> ports,
+      List<java.util.function.Supplier<Future<?>>> stops) {
+    Started(List<String> lines, Map<String, Integer> ports) {
+      this(lines, ports, List.of());
+    }
+  }
 
   /** The roles started by one command, in one Vert.x instance. */
   record Running(Vertx vertx, Started started) implements AutoCloseable {
     @Override
     public void close() {
       LOG.log(System.Logger.Level.INFO, "shutting down");
+      for (var stop : started.stops()) {
+        try {
+          stop.get().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          LOG.log(System.Logger.Level.WARNING, "stop did not complete cleanly: {0}", e.toString());
+        }
+      }
       try {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
@@ -173,23 +270,34 @@ public final class Main {
     }
   }
 
+  /** What to stop before Vert.x closes, collected while a command starts. */
+  private static final class Stops extends ArrayList<java.util.function.Supplier<Future<?>>> {
+    private static final long serialVersionUID = 1L;
+  }
+
   /**
-   * Runs {@code body}; if it fails, closes {@code vertx} so a failed start leaves nothing behind.
+   * Runs {@code body}; if it fails, stops what it started (collected in {@code stops}) and closes
+   * {@code vertx}, so a failed start leaves nothing behind.
    */
-  private static Running starting(Vertx vertx, java.util.function.Supplier<Started> body) {
+  private static Running starting(
+      Vertx vertx, Stops stops, java.util.function.Supplier<Started> body) {
     try {
       Started started = body.get();
       started.lines().forEach(System.out::println);
-      return new Running(vertx, started);
+      return new Running(vertx, new Started(started.lines(), started.ports(), List.copyOf(stops)));
     } catch (RuntimeException e) {
-      new Running(vertx, new Started(List.of(), Map.of())).close();
+      new Running(vertx, new Started(List.of(), Map.of(), List.copyOf(stops))).close();
       throw e;
     }
   }
 
+  private static Running starting(Vertx vertx, java.util.function.Supplier<Started> body) {
+    return starting(vertx, new Stops(), body);
+  }
+
   private static Running up(Flags flags) {
     Path home = home();
-    Router router = router(flags, home);
+    Path configFile = configPath(flags, home.resolve("examples/site.yaml"));
     String host = flags.get("host", "127.0.0.1");
     long maxObject = flags.bytes("max-object-bytes", DEFAULT_MAX_OBJECT_BYTES);
     long regionalBytes = flags.bytes("regional-cache-bytes", DEFAULT_REGIONAL_BYTES);
@@ -198,16 +306,36 @@ public final class Main {
     int regionalPort = flags.port("regional-port", 8081);
     int edgePort = flags.port("edge-port", 8080);
     int adminPort = flags.port("admin-port", 9091);
+    int cpPort = flags.port("control-plane-port", 9090);
+    ControlPlaneOptions cpOptions =
+        ControlPlaneWiring.options(flags, home, host, cpPort, "control-plane-tls");
     Path site = Path.of(flags.get("site", home.resolve("examples/site").toString()));
+    int tlsPort = flags.port("edge-tls-port", 8443);
+    TlsSettings tls = tls(flags, host, tlsPort);
+    EdgeOptions edgeOptions = edgeOptions(flags, tls);
     int functionsPort = flags.port("functions-port", 9300);
     Path functionsDir =
-        Path.of(flags.get("functions-dir", home.resolve("data/functions").toString()));
+        Path.of(flags.get("functions-dir", cpOptions.dataDir().resolve("functions").toString()));
     Auth functionsAuth = functionsAuth(flags, host);
     Vertx vertx = vertx();
+    Stops stops = new Stops();
     return starting(
         vertx,
+        stops,
         () -> {
           PrometheusMeterRegistry registry = registry();
+          ControlPlane cp =
+              await(
+                  ControlPlane.start(vertx, cpOptions, registry),
+                  "control plane",
+                  host,
+                  cpPort,
+                  "control-plane-port");
+          stops.add(cp::close);
+          List<String> imported = ControlPlaneWiring.importFile(cp, configFile);
+          String h = "http://" + hostForUrl(host) + ":";
+          URI cpUrl =
+              URI.create((cp.tls() ? "https://" : "http://") + hostForUrl(host) + ":" + cp.port());
           int origin =
               await(
                       ExampleOrigin.start(vertx, listen(host, originPort), site),
@@ -224,7 +352,7 @@ public final class Main {
                       listen(host, regionalPort),
                       regionalBytes,
                       maxObject,
-                      router,
+                      ControlPlaneWiring.emptyRouter(),
                       registry,
                       Clock.SYSTEM),
                   "regional cache",
@@ -241,26 +369,52 @@ public final class Main {
                       edgeBytes,
                       maxObject,
                       List.of(regionalUrl),
-                      router,
+                      ControlPlaneWiring.emptyRouter(),
                       registry,
-                      Clock.SYSTEM),
+                      Clock.SYSTEM,
+                      edgeOptions),
                   "edge",
                   host,
                   edgePort,
-                  "edge-port");
+                  "edge-port",
+                  tlsPort,
+                  "edge-tls-port");
+          List<NodeAgent> agents = new ArrayList<>();
+          for (var n : List.of(Map.entry("regional", regional), Map.entry("edge", edge))) {
+            NodeAgent agent =
+                await(
+                    ControlPlaneWiring.follow(
+                        vertx,
+                        n.getValue(),
+                        cpUrl,
+                        cp.localNodeToken(),
+                        n.getKey(),
+                        h + n.getValue().port(),
+                        cpOptions.dataDir(),
+                        registry,
+                        null),
+                    n.getKey() + " config follower",
+                    host,
+                    n.getValue().port(),
+                    n.getKey() + "-port");
+            stops.add(0, agent::stop);
+            agents.add(agent);
+          }
+          ControlPlaneWiring.awaitApplied(agents, cp.configVersion(), 15_000);
           int admin =
               await(
                       AdminServer.start(
                           vertx,
                           new ListenOptions(host, adminPort, 1),
                           registry,
-                          List.of("edge", "regional", "origin", "functions"),
+                          List.of("edge", "regional", "origin", "control-plane", "functions"),
                           () -> true),
                       "admin",
                       host,
                       adminPort,
                       "admin-port")
                   .port();
+          // Its environments (child processes) stop with Vert.x, or with the JVM on Ctrl-C.
           int functions =
               await(
                       FunctionRuntime.start(
@@ -275,25 +429,54 @@ public final class Main {
                       functionsPort,
                       "functions-port")
                   .port();
-          String h = "http://" + hostForUrl(host) + ":";
+          List<String> lines = new ArrayList<>();
+          lines.add("Strata is up (all roles in one JVM). Ctrl-C stops it.");
+          lines.add("  edge (viewers)   " + h + edge.port() + "/");
+          lines.add(
+              "  edge over TLS    https://"
+                  + hostForUrl(host)
+                  + ":"
+                  + edge.tlsPort()
+                  + "/"
+                  + (flags.get("tls-cert", null) == null
+                      ? "  (self-signed development certificate: curl -k)"
+                      : ""));
+          lines.add("  regional cache   " + h + regional.port() + "/");
+          lines.add("  example origin   " + h + origin + "/");
+          lines.add("  metrics, health  " + h + admin + "/metrics  " + h + admin + "/health");
+          lines.add("  functions        " + h + functions + "/2015-03-31/functions  (Lambda API)");
+          lines.add(
+              "  control plane    "
+                  + cpUrl
+                  + "/v1/  (config "
+                  + configFile.getFileName()
+                  + " imported: "
+                  + imported.stream().filter(l -> !l.startsWith("unchanged")).count()
+                  + " changed, version "
+                  + cp.configVersion()
+                  + ")");
+          if (cp.generatedAdminToken() != null) {
+            lines.add(
+                "  admin token      "
+                    + cp.generatedAdminToken()
+                    + "  (shown once; export STRATA_ADMIN_TOKEN=... for the strata CLI)");
+          }
+          lines.add("Try: curl -si " + h + edge.port() + "/ | grep -iE '^(x-cache|age|via):'");
           return new Started(
-              List.of(
-                  "Strata is up (all roles in one JVM). Ctrl-C stops it.",
-                  "  edge (viewers)   " + h + edge.port() + "/",
-                  "  regional cache   " + h + regional.port() + "/",
-                  "  example origin   " + h + origin + "/",
-                  "  metrics, health  " + h + admin + "/metrics  " + h + admin + "/health",
-                  "  functions (Lambda Invoke API)  " + h + functions + "/2015-03-31/functions",
-                  "Try: curl -si " + h + edge.port() + "/ | grep -iE '^(x-cache|age|via):'"),
+              lines,
               Map.of(
                   "edge",
                   edge.port(),
+                  "edge-tls",
+                  edge.tlsPort(),
                   "regional",
                   regional.port(),
                   "origin",
                   origin,
                   "admin",
                   admin,
+                  "control-plane",
+                  cp.port(),
                   "functions",
                   functions));
         });
@@ -324,13 +507,124 @@ public final class Main {
     return new Auth(id == null ? Map.of() : Map.of(id, secret), loopback);
   }
 
+  private static Running controlPlane(Flags flags) {
+    Path home = home();
+    String host = flags.get("host", "127.0.0.1");
+    int port = flags.port("port", 9090);
+    int adminPort = flags.port("admin-port", 9094);
+    ControlPlaneOptions options = ControlPlaneWiring.options(flags, home, host, port, "tls");
+    String config = flags.get("config", null);
+    Path configFile = config == null ? null : configPath(flags, home);
+    Vertx vertx = vertx();
+    Stops stops = new Stops();
+    return starting(
+        vertx,
+        stops,
+        () -> {
+          PrometheusMeterRegistry registry = registry();
+          ControlPlane cp =
+              await(
+                  ControlPlane.start(vertx, options, registry),
+                  "control plane",
+                  host,
+                  port,
+                  "port");
+          stops.add(cp::close);
+          int admin =
+              await(
+                      AdminServer.start(
+                          vertx,
+                          new ListenOptions(host, adminPort, 1),
+                          registry,
+                          List.of("control-plane"),
+                          () -> true),
+                      "admin",
+                      host,
+                      adminPort,
+                      "admin-port")
+                  .port();
+          List<String> lines = new ArrayList<>();
+          if (configFile != null) {
+            ControlPlaneWiring.importFile(cp, configFile).forEach(l -> lines.add("  " + l));
+          }
+          lines.add(
+              0,
+              "control plane listening on "
+                  + (cp.tls() ? "https://" : "http://")
+                  + hostForUrl(host)
+                  + ":"
+                  + cp.port()
+                  + "/v1/ (config version "
+                  + cp.configVersion()
+                  + ")");
+          if (cp.generatedAdminToken() != null) {
+            lines.add(
+                "admin token (shown once): "
+                    + cp.generatedAdminToken()
+                    + "  (export STRATA_ADMIN_TOKEN=... for the strata CLI)");
+          }
+          lines.add("metrics, health on http://" + hostForUrl(host) + ":" + admin + "/metrics");
+          return new Started(lines, Map.of("control-plane", cp.port(), "admin", admin));
+        });
+  }
+
+  /**
+   * The starting router of an edge or regional node: the configuration file when one is given or no
+   * control plane is followed (the foundation's behaviour), else empty until the persisted snapshot
+   * or the control plane provides one.
+   */
+  private static Router nodeRouter(Flags flags) {
+    if (flags.get("control-plane", null) == null || flags.get("config", null) != null) {
+      return router(flags, home());
+    }
+    return ControlPlaneWiring.emptyRouter();
+  }
+
+  /** Makes {@code node} follow the control plane named by {@code --control-plane}, if any. */
+  private static void followIfAsked(
+      Flags flags,
+      Vertx vertx,
+      Stops stops,
+      CacheNode node,
+      String role,
+      String host,
+      PrometheusMeterRegistry registry) {
+    String cp = flags.get("control-plane", null);
+    if (cp == null) {
+      return;
+    }
+    String token = flags.get("control-plane-token", flags.getEnv("STRATA_ADMIN_TOKEN"));
+    NodeAgent agent =
+        await(
+            ControlPlaneWiring.follow(
+                vertx,
+                node,
+                ControlPlaneWiring.controlPlaneUrl(cp),
+                token,
+                role,
+                "http://" + hostForUrl(host) + ":" + node.port(),
+                Path.of(flags.get("data", home().resolve("data").toString())),
+                registry,
+                flags.get("control-plane-ca", null) == null
+                    ? null
+                    : Path.of(flags.get("control-plane-ca", null))),
+            role + " config follower",
+            host,
+            node.port(),
+            "port");
+    stops.add(0, agent::stop);
+  }
+
   private static Running edge(Flags flags) {
-    Router router = router(flags, home());
+    Router router = nodeRouter(flags);
     String host = flags.get("host", "127.0.0.1");
     int port = flags.port("port", 8080);
     int adminPort = flags.port("admin-port", 9091);
     long cacheBytes = flags.bytes("cache-bytes", DEFAULT_EDGE_BYTES);
     long maxObject = flags.bytes("max-object-bytes", DEFAULT_MAX_OBJECT_BYTES);
+    String tlsPortText = flags.get("tls-port", null);
+    TlsSettings tls = tlsPortText == null ? null : tls(flags, host, flags.port("tls-port", 8443));
+    EdgeOptions edgeOptions = edgeOptions(flags, tls);
     List<URI> regionals = new ArrayList<>();
     for (String s : flags.get("regionals", "").split(",")) {
       if (!s.isBlank()) {
@@ -342,8 +636,10 @@ public final class Main {
       }
     }
     Vertx vertx = vertx();
+    Stops stops = new Stops();
     return starting(
         vertx,
+        stops,
         () -> {
           PrometheusMeterRegistry registry = registry();
           CacheNode edge =
@@ -357,11 +653,15 @@ public final class Main {
                       regionals,
                       router,
                       registry,
-                      Clock.SYSTEM),
+                      Clock.SYSTEM,
+                      edgeOptions),
                   "edge",
                   host,
                   port,
-                  "port");
+                  "port",
+                  tls == null ? -1 : tls.listen().port(),
+                  "tls-port");
+          followIfAsked(flags, vertx, stops, edge, "edge", host, registry);
           await(
               AdminServer.start(
                   vertx,
@@ -381,23 +681,27 @@ public final class Main {
                       + host
                       + ":"
                       + edge.port()
+                      + (tls == null ? "" : " and " + host + ":" + edge.tlsPort() + " (TLS)")
                       + (regionals.isEmpty()
                           ? ", going to the origins directly"
-                          : ", regional nodes " + regionals)),
+                          : ", regional nodes " + regionals)
+                      + following(flags)),
               Map.of("edge", edge.port()));
         });
   }
 
   private static Running regional(Flags flags) {
-    Router router = router(flags, home());
+    Router router = nodeRouter(flags);
     String host = flags.get("host", "127.0.0.1");
     int port = flags.port("port", 8081);
     int adminPort = flags.port("admin-port", 9092);
     long cacheBytes = flags.bytes("cache-bytes", DEFAULT_REGIONAL_BYTES);
     long maxObject = flags.bytes("max-object-bytes", DEFAULT_MAX_OBJECT_BYTES);
     Vertx vertx = vertx();
+    Stops stops = new Stops();
     return starting(
         vertx,
+        stops,
         () -> {
           PrometheusMeterRegistry registry = registry();
           CacheNode regional =
@@ -415,6 +719,7 @@ public final class Main {
                   host,
                   port,
                   "port");
+          followIfAsked(flags, vertx, stops, regional, "regional", host, registry);
           await(
               AdminServer.start(
                   vertx,
@@ -433,9 +738,15 @@ public final class Main {
                       + " listening on "
                       + host
                       + ":"
-                      + regional.port()),
+                      + regional.port()
+                      + following(flags)),
               Map.of("regional", regional.port()));
         });
+  }
+
+  private static String following(Flags flags) {
+    String cp = flags.get("control-plane", null);
+    return cp == null ? "" : ", following the control plane at " + cp;
   }
 
   private static Running origin(Flags flags) {
@@ -458,6 +769,61 @@ public final class Main {
               List.of("example origin listening on " + host + ":" + bound),
               Map.of("origin", bound));
         });
+  }
+
+  /**
+   * The edge's HTTPS listener: the certificate and key from {@code --tls-cert}/{@code --tls-key}
+   * (PEM files), or a self-signed development certificate for localhost made at start-up.
+   */
+  private static TlsSettings tls(Flags flags, String host, int port) {
+    String certFile = flags.get("tls-cert", null);
+    String keyFile = flags.get("tls-key", null);
+    if ((certFile == null) != (keyFile == null)) {
+      throw new Flags.UsageException("--tls-cert and --tls-key go together");
+    }
+    ViewerCertificate certificate;
+    if (certFile == null) {
+      Certificates.Issued dev = Certificates.selfSigned(List.of("localhost", "127.0.0.1", "::1"));
+      certificate = new ViewerCertificate(dev.certificatePem(), dev.privateKeyPem());
+    } else {
+      try {
+        certificate =
+            new ViewerCertificate(
+                Files.readString(Path.of(certFile)), Files.readString(Path.of(keyFile)));
+      } catch (java.io.IOException e) {
+        throw new Flags.UsageException("--tls-cert/--tls-key: " + e.getMessage());
+      } catch (IllegalArgumentException e) {
+        throw new Flags.UsageException("--tls-cert/--tls-key: " + e.getMessage());
+      }
+    }
+    return new TlsSettings(listen(host, port), certificate);
+  }
+
+  /** The edge's options: HTTPS and the country database of {@code --geoip-db}, if given. */
+  private static EdgeOptions edgeOptions(Flags flags, TlsSettings tls) {
+    String database = flags.get("geoip-db", null);
+    CountryLookup countries = CountryLookup.NONE;
+    if (database != null) {
+      try {
+        countries = CountryLookup.maxMind(new java.io.File(database));
+      } catch (java.io.IOException e) {
+        throw new Flags.UsageException(
+            "--geoip-db: " + database + ": " + e.getMessage() + " (expected: a MaxMind DB file)");
+      }
+    }
+    String max =
+        flags.get("max-connections", Integer.toString(ViewerPipeline.DEFAULT_MAX_CONNECTIONS));
+    int maxConnections;
+    try {
+      maxConnections = Integer.parseInt(max);
+      if (maxConnections < 1) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw new Flags.UsageException(
+          "--max-connections: '" + max + "' (expected: a positive number of connections)");
+    }
+    return new EdgeOptions(tls, maxConnections, countries);
   }
 
   private static Router router(Flags flags, Path home) {
@@ -505,10 +871,28 @@ public final class Main {
 
   /** Waits for a role to start; a port in use becomes one clear line naming the flag to change. */
   private static <T> T await(Future<T> future, String role, String host, int port, String flag) {
+    return await(future, role, host, port, flag, -1, null);
+  }
+
+  /** As above, for a role with an HTTPS listener too: its failures name the TLS port and flag. */
+  private static <T> T await(
+      Future<T> future,
+      String role,
+      String host,
+      int port,
+      String flag,
+      int tlsPort,
+      String tlsFlag) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
+      if (tlsFlag != null
+          && cause != null
+          && String.valueOf(cause.getMessage()).startsWith(CacheNode.TLS_LISTENER)) {
+        port = tlsPort;
+        flag = tlsFlag;
+      }
       for (Throwable c = cause; c != null; c = c.getCause()) {
         if (c instanceof BindException
             || String.valueOf(c.getMessage()).contains("Address already in use")) {

@@ -420,4 +420,19 @@ class HttpCachingTest {
     assertNull(uncompressedBehavior.header("Content-Encoding"));
     assertEquals("etag body", uncompressedBehavior.text());
   }
+
+  @Test
+  void originErrorsAreCachedForTheErrorCachingMinimumThenRefetched() {
+    mode.set("503");
+    Response first = viewer.get("/flaky/err");
+    Response second = viewer.get("/flaky/err");
+
+    assertEquals(503, first.status());
+    assertEquals(503, second.status());
+    assertEquals("Error from strata", second.header("X-Cache"));
+    assertEquals(1, origin.hits("/flaky/err"), "the error is served from cache for 10 s");
+    advance(11);
+    mode.set("ok");
+    assertEquals(200, viewer.get("/flaky/err").status());
+  }
 }

@@ -6,6 +6,7 @@ import io.strata.core.config.ConfigLoader;
 import io.strata.core.routing.Router;
 import io.strata.core.server.CacheNode;
 import io.strata.core.server.ListenOptions;
+import io.strata.core.server.TlsSettings;
 import io.strata.core.testing.Sync;
 import io.strata.core.time.ManualClock;
 import io.strata.edge.EdgeNode;
@@ -28,7 +29,12 @@ final class Tiers implements AutoCloseable {
   final CacheNode edge;
 
   Tiers(Vertx vertx, String originUrl, int regionalCount) {
-    Router router = new Router(ConfigLoader.parse(config(originUrl), "test.yaml"));
+    this(vertx, config(originUrl), regionalCount, null);
+  }
+
+  /** Tiers for a whole configuration document, with an HTTPS listener at the edge if given. */
+  Tiers(Vertx vertx, String yaml, int regionalCount, TlsSettings tls) {
+    Router router = new Router(ConfigLoader.parse(yaml, "test.yaml"));
     List<URI> regionalUrls = new ArrayList<>();
     for (int i = 0; i < regionalCount; i++) {
       CacheNode node =
@@ -56,7 +62,8 @@ final class Tiers implements AutoCloseable {
                 regionalUrls,
                 router,
                 registry,
-                clock));
+                clock,
+                tls));
   }
 
   static String config(String originUrl) {

@@ -4,10 +4,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.strata.core.proxy.TierSettings;
 import io.strata.core.routing.Router;
 import io.strata.core.server.CacheNode;
+import io.strata.core.server.EdgeOptions;
 import io.strata.core.server.ListenOptions;
+import io.strata.core.server.TlsSettings;
 import io.strata.core.time.Clock;
 import io.strata.core.upstream.OriginUpstream;
 import io.strata.core.upstream.Upstream;
+import io.strata.core.viewer.ErrorPages;
+import io.strata.core.viewer.ViewerPipeline;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -39,6 +43,63 @@ public final class EdgeNode {
       Router router,
       MeterRegistry registry,
       Clock clock) {
+    return start(
+        vertx,
+        nodeId,
+        listen,
+        byteBudget,
+        maxObjectBytes,
+        regionalNodes,
+        router,
+        registry,
+        clock,
+        EdgeOptions.DEFAULT);
+  }
+
+  /**
+   * Starts an edge with the viewer pipeline (protocol policy, methods, restrictions, rate limit,
+   * signed URLs and cookies, custom error responses) and, when {@code tls} is given, an HTTPS
+   * listener beside the plain-HTTP one.
+   *
+   * @param regionalNodes base URLs of the regional nodes; empty to go to the origins directly
+   * @param tls the HTTPS listener's settings, or {@code null} for plain HTTP only
+   */
+  public static Future<CacheNode> start(
+      Vertx vertx,
+      String nodeId,
+      ListenOptions listen,
+      long byteBudget,
+      long maxObjectBytes,
+      List<URI> regionalNodes,
+      Router router,
+      MeterRegistry registry,
+      Clock clock,
+      TlsSettings tls) {
+    return start(
+        vertx,
+        nodeId,
+        listen,
+        byteBudget,
+        maxObjectBytes,
+        regionalNodes,
+        router,
+        registry,
+        clock,
+        EdgeOptions.withTls(tls));
+  }
+
+  /** As above, with all the edge's options: HTTPS listener, connection cap, country database. */
+  public static Future<CacheNode> start(
+      Vertx vertx,
+      String nodeId,
+      ListenOptions listen,
+      long byteBudget,
+      long maxObjectBytes,
+      List<URI> regionalNodes,
+      Router router,
+      MeterRegistry registry,
+      Clock clock,
+      EdgeOptions options) {
     HttpClient client =
         vertx
             .httpClientBuilder()
@@ -63,6 +124,15 @@ public final class EdgeNode {
         router,
         upstream,
         registry,
-        clock);
+        clock,
+        ViewerPipeline.edge(
+            clock,
+            new ErrorPages(client),
+            registry,
+            "edge",
+            nodeId,
+            options.maxConnections(),
+            options.countries()),
+        options.tls());
   }
 }

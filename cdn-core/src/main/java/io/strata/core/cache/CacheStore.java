@@ -91,22 +91,35 @@ public final class CacheStore {
   }
 
   /**
-   * The key a request for {@code primary} is stored or filled under: the variant key when the
-   * stored responses vary, else the primary key; null when the request's values make a secondary
-   * key too long to store.
+   * What a request for {@code primary} finds: the key it is stored or filled under (the variant key
+   * when the stored responses vary, else the primary key) and the object there, if any. One map
+   * lookup when the object does not vary.
+   *
+   * @param key null when the request's values make a secondary key too long to store
+   * @param object the stored object (fresh or stale), or null
+   */
+  public record Lookup(CacheKey key, CachedObject object) {}
+
+  /**
+   * Finds what is stored for a request for {@code primary}.
    *
    * @param requestValues the request's values of a (lower-case) header name
    * @param normalize maps (lower-case name, joined value) to the value keyed on
    */
-  public CacheKey keyFor(
+  public Lookup lookup(
       CacheKey primary,
       Function<String, List<String>> requestValues,
       BiFunction<String, String, String> normalize) {
-    if (cache.getIfPresent(primary) instanceof VaryIndex index) {
+    Object found = cache.getIfPresent(primary);
+    if (found instanceof VaryIndex index) {
       String secondary = Vary.secondaryKey(index.names(), requestValues, normalize);
-      return secondary == null ? null : primary.withVariant(secondary);
+      if (secondary == null) {
+        return new Lookup(null, null);
+      }
+      CacheKey variant = primary.withVariant(secondary);
+      return new Lookup(variant, get(variant));
     }
-    return primary;
+    return new Lookup(primary, (CachedObject) found);
   }
 
   /** The stored object (fresh or stale) at {@code key}, or null. */
@@ -163,6 +176,49 @@ public final class CacheStore {
         cache.invalidate(primary.primary().withVariant(variant));
       }
     }
+  }
+
+  /**
+   * Removes every entry {@code test} accepts, for invalidations. Walks the whole store once; an
+   * entry stored concurrently with the walk may be kept. Non-blocking but O(entries): call it off
+   * the request path.
+   *
+   * @return the number of entries removed
+   */
+  public int invalidateIf(java.util.function.BiPredicate<CacheKey, CachedObject> test) {
+    int removed = 0;
+    var map = cache.asMap();
+    for (var e : map.entrySet()) {
+      // A Vary index left behind only points at variants that are gone: lookups then miss.
+      if (e.getValue() instanceof CachedObject object
+          && test.test(e.getKey(), object)
+          && map.remove(e.getKey(), object)) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Marks every entry {@code test} accepts as stale (soft invalidation): the entry is replaced by a
+   * copy with the same age and no freshness left, so no request is answered from it as fresh; the
+   * next one revalidates it with its validators (a 304 keeps the body), and it may still be served
+   * stale where RFC 5861 or CloudFront's error rule allows. Same walk as {@link #invalidateIf}.
+   *
+   * @return the number of entries marked
+   */
+  public int markStaleIf(java.util.function.BiPredicate<CacheKey, CachedObject> test) {
+    int marked = 0;
+    long now = clock.millis();
+    var map = cache.asMap();
+    for (var e : map.entrySet()) {
+      if (e.getValue() instanceof CachedObject o
+          && test.test(e.getKey(), o)
+          && map.replace(e.getKey(), o, o.staleFrom(now))) {
+        marked++;
+      }
+    }
+    return marked;
   }
 
   public long byteBudget() {

@@ -1,9 +1,11 @@
 package io.strata.core.cache;
 
 import io.strata.core.config.CachePolicy;
+import io.strata.core.config.CustomErrorResponse;
 import io.strata.core.http.HttpDate;
 import io.vertx.core.MultiMap;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The one place that decides whether an upstream response may be stored and for how long, as a pure
@@ -18,6 +20,10 @@ import java.util.List;
  *       and {@code Expires} are ignored; otherwise from {@code Cache-Control};
  *   <li>{@code Vary: *} → not stored (it can never match), nor a {@code Vary} naming more than
  *       {@link Vary#MAX_NAMES} headers or anything but header names;
+ *   <li>an error status (400 and above) without {@code no-store}/{@code private} → CloudFront's
+ *       error caching ({@link ErrorCaching}): 416 never, 404/414/5xx for {@code
+ *       max(errorCachingMinTtl, max-age)}, some others only with an explicit max-age; never served
+ *       stale;
  *   <li>a status not cacheable by default without explicit freshness → not stored;
  *   <li>a request that carried {@code Authorization} to the origin → stored only with {@code
  *       public}, {@code s-maxage} or {@code must-revalidate} (§3.5);
@@ -52,6 +58,21 @@ public final class Cacheability {
       MultiMap headers,
       boolean authorizationForwarded,
       long nowMillis) {
+    return decide(policy, status, headers, authorizationForwarded, List.of(), nowMillis);
+  }
+
+  /**
+   * As {@link #decide(CachePolicy, int, MultiMap, boolean, long)}, with the custom error responses
+   * in force: an error status (400 and above) is stored by CloudFront's error-caching rules ({@link
+   * ErrorCaching}) rather than by the freshness rules.
+   */
+  public static CacheDecision decide(
+      CachePolicy policy,
+      int status,
+      MultiMap headers,
+      boolean authorizationForwarded,
+      List<CustomErrorResponse> errorRules,
+      long nowMillis) {
     if (policy.cachingDisabled()) {
       return CacheDecision.notStorable("caching disabled by the behavior");
     }
@@ -80,6 +101,18 @@ public final class Cacheability {
     }
     if (Vary.names(vary) == null) {
       return CacheDecision.notStorable("Vary lists too many or invalid header names");
+    }
+    if (status >= 400 && !cc.noStore() && !cc.isPrivate()) {
+      long originMaxAge = cc.sMaxAge() >= 0 ? cc.sMaxAge() : cc.maxAge();
+      long ttl =
+          ErrorCaching.ttlSeconds(
+              status,
+              originMaxAge >= 0 ? OptionalLong.of(originMaxAge) : OptionalLong.empty(),
+              errorRules,
+              policy.maxTtl());
+      return ttl > 0
+          ? new CacheDecision(true, ttl, false, 0, 0, true, "")
+          : CacheDecision.notStorable("error status " + status + " not cached");
     }
     boolean explicit = cc.hasExplicitLifetime() || (expires != null && !expires.isBlank());
     if (!Freshness.cacheableByDefault(status) && !explicit) {

@@ -174,6 +174,32 @@ public final class CachedObject {
   }
 
   /**
+   * A copy that is stale from {@code nowMillis} on (soft invalidation): the next request
+   * revalidates it with its validators, or may be served it stale where RFC 5861 or CloudFront's
+   * error rule allows.
+   */
+  public CachedObject staleFrom(long nowMillis) {
+    long lifetime = Math.min(decision.lifetimeSeconds(), currentAgeMillis(nowMillis) / 1000);
+    CacheDecision stale =
+        new CacheDecision(
+            decision.storable(),
+            lifetime,
+            decision.revalidateAlways(),
+            decision.staleWhileRevalidateSeconds(),
+            decision.staleIfErrorSeconds(),
+            decision.mustRevalidate(),
+            decision.reason());
+    return new CachedObject(
+        status,
+        headers,
+        body,
+        responseTimeMillis,
+        correctedInitialAgeMillis,
+        stale,
+        errorServeUntilMillis);
+  }
+
+  /**
    * The object after a {@code 304 Not Modified} (RFC 9111 §4.3.4): the 304's headers replace the
    * stored ones of the same name, the body stays, age and freshness start again from the 304.
    */

@@ -22,19 +22,12 @@ public final class FillRegistry {
    */
   public Joined joinOrStart(CacheKey key, Fill.Reader reader, Function<Fill.Detach, Fill> create) {
     while (true) {
-      boolean[] created = {false};
-      Fill fill =
-          fills.computeIfAbsent(
-              key,
-              k -> {
-                created[0] = true;
-                return create.apply(f -> fills.remove(k, f));
-              });
-      if (fill.join(reader)) {
-        return new Joined(fill, created[0]);
+      Joined found = findOrRegister(key, create);
+      if (found.fill().join(reader)) {
+        return found;
       }
       // Detached between lookup and join: it is being removed; try again.
-      fills.remove(key, fill);
+      fills.remove(key, found.fill());
     }
   }
 
@@ -43,6 +36,11 @@ public final class FillRegistry {
    * already in flight. Returns the new fill, which the caller must start, or null.
    */
   public Fill startIfAbsent(CacheKey key, Function<Fill.Detach, Fill> create) {
+    Joined found = findOrRegister(key, create);
+    return found.started() ? found.fill() : null;
+  }
+
+  private Joined findOrRegister(CacheKey key, Function<Fill.Detach, Fill> create) {
     boolean[] created = {false};
     Fill fill =
         fills.computeIfAbsent(
@@ -51,7 +49,7 @@ public final class FillRegistry {
               created[0] = true;
               return create.apply(f -> fills.remove(k, f));
             });
-    return created[0] ? fill : null;
+    return new Joined(fill, created[0]);
   }
 
   /** Number of fills that can still be joined. */

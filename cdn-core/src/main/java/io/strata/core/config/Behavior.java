@@ -12,9 +12,14 @@ import io.strata.core.routing.PathPattern;
  * @param origin the id of an origin of the same distribution
  * @param cachePolicy the TTL bounds; {@code null} means {@link CachePolicy#DEFAULT}
  * @param compress compress responses for viewers that accept it, with CloudFront's rules
+ * @param viewer viewer-facing settings; {@code null} means {@link ViewerSettings#DEFAULT}
  */
 public record Behavior(
-    PathPattern pathPattern, String origin, CachePolicy cachePolicy, boolean compress) {
+    PathPattern pathPattern,
+    String origin,
+    CachePolicy cachePolicy,
+    boolean compress,
+    ViewerSettings viewer) {
 
   /**
    * Validates the fields and defaults a missing cache policy.
@@ -27,6 +32,14 @@ public record Behavior(
     if (cachePolicy == null) {
       cachePolicy = CachePolicy.DEFAULT;
     }
+    if (viewer == null) {
+      viewer = ViewerSettings.DEFAULT;
+    }
+  }
+
+  /** Creates a behaviour without compression and with {@link ViewerSettings#DEFAULT}. */
+  public Behavior(PathPattern pathPattern, String origin, CachePolicy cachePolicy) {
+    this(pathPattern, origin, cachePolicy, false, ViewerSettings.DEFAULT);
   }
 
   /**
@@ -36,6 +49,6 @@ public record Behavior(
    * @param origin the id of an origin of the same distribution
    */
   public Behavior(PathPattern pathPattern, String origin) {
-    this(pathPattern, origin, CachePolicy.DEFAULT, false);
+    this(pathPattern, origin, CachePolicy.DEFAULT, false, ViewerSettings.DEFAULT);
   }
 }

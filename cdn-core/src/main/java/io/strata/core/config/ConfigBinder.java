@@ -22,13 +22,56 @@ import java.util.function.Supplier;
  */
 final class ConfigBinder {
 
-  private static final List<String> ROOT_FIELDS = List.of("distributions");
+  private static final List<String> ROOT_FIELDS =
+      List.of("distributions", "publicKeys", "keyGroups", "responseHeadersPolicies");
+  private static final List<String> HEADERS_POLICY_FIELDS =
+      List.of("id", "cors", "securityHeaders", "customHeaders", "removeHeaders", "serverTiming");
+  private static final List<String> CORS_FIELDS =
+      List.of(
+          "accessControlAllowOrigins",
+          "accessControlAllowMethods",
+          "accessControlAllowHeaders",
+          "accessControlExposeHeaders",
+          "accessControlMaxAgeSec",
+          "accessControlAllowCredentials",
+          "originOverride");
+  private static final List<String> SECURITY_FIELDS =
+      List.of(
+          "strictTransportSecurity",
+          "contentTypeOptions",
+          "frameOptions",
+          "referrerPolicy",
+          "contentSecurityPolicy",
+          "override");
   private static final List<String> DISTRIBUTION_FIELDS =
-      List.of("id", "aliases", "origins", "defaultBehavior", "behaviors");
+      List.of(
+          "id",
+          "aliases",
+          "origins",
+          "defaultBehavior",
+          "behaviors",
+          "viewerProtocolPolicy",
+          "customErrorResponses",
+          "restrictions",
+          "rateLimit",
+          "viewerCertificate",
+          "requestLimits");
   private static final List<String> ORIGIN_FIELDS =
       List.of("id", "url", "connectTimeoutMs", "readTimeoutMs");
   private static final List<String> BEHAVIOR_FIELDS =
-      List.of("pathPattern", "origin", "cachePolicy", "compress");
+      List.of(
+          "pathPattern",
+          "origin",
+          "cachePolicy",
+          "compress",
+          "viewerProtocolPolicy",
+          "allowedMethods",
+          "cachedMethods",
+          "trustedKeyGroups",
+          "customErrorResponses",
+          "responseHeadersPolicy");
+  private static final List<String> ERROR_RESPONSE_FIELDS =
+      List.of("errorCode", "responsePagePath", "responseCode", "errorCachingMinTtl");
   private static final List<String> CACHE_POLICY_FIELDS = List.of("minTtl", "defaultTtl", "maxTtl");
 
   private static final BigInteger INT_MIN = BigInteger.valueOf(Integer.MIN_VALUE);
@@ -44,7 +87,7 @@ final class ConfigBinder {
 
   StrataConfig bind(YamlNode root) {
     Position start = root.position();
-    Mapping mapping = mapping(root, start, "", ROOT_FIELDS, ROOT_FIELDS);
+    Mapping mapping = mapping(root, start, "", ROOT_FIELDS, List.of("distributions"));
     Entry entry = mapping.entries().get("distributions");
     Sequence sequence = sequence(entry, "distributions");
     List<Distribution> distributions = new ArrayList<>();
@@ -52,7 +95,44 @@ final class ConfigBinder {
       YamlNode item = sequence.items().get(i);
       distributions.add(distribution(item, index("distributions", i)));
     }
-    return construct(root, start, "", () -> new StrataConfig(distributions));
+    List<SigningPublicKey> publicKeys =
+        list(
+            mapping.entries().get("publicKeys"),
+            "publicKeys",
+            (item, path) -> {
+              Mapping m =
+                  mapping(
+                      item,
+                      item.position(),
+                      path,
+                      List.of("id", "encodedKey"),
+                      List.of("id", "encodedKey"));
+              String id = string(m.entries().get("id"), path);
+              String pem = string(m.entries().get("encodedKey"), path);
+              return construct(item, item.position(), path, () -> new SigningPublicKey(id, pem));
+            });
+    List<KeyGroup> keyGroups =
+        list(
+            mapping.entries().get("keyGroups"),
+            "keyGroups",
+            (item, path) -> {
+              Mapping m =
+                  mapping(
+                      item, item.position(), path, List.of("id", "keys"), List.of("id", "keys"));
+              String id = string(m.entries().get("id"), path);
+              List<String> keys = strings(m.entries().get("keys"), path);
+              return construct(item, item.position(), path, () -> new KeyGroup(id, keys));
+            });
+    List<ResponseHeadersPolicy> headerPolicies =
+        list(
+            mapping.entries().get("responseHeadersPolicies"),
+            "responseHeadersPolicies",
+            this::headersPolicy);
+    return construct(
+        root,
+        start,
+        "",
+        () -> new StrataConfig(distributions, publicKeys, keyGroups, headerPolicies));
   }
 
   private Distribution distribution(YamlNode node, String path) {
@@ -89,11 +169,12 @@ final class ConfigBinder {
         behaviors.add(behavior(item, item.position(), index(field(path, "behaviors"), i), false));
       }
     }
+    EdgeSettings edge = edgeSettings(mapping, node, path);
     return construct(
         node,
         node.position(),
         path,
-        () -> new Distribution(id, aliases, origins, defaultBehavior, behaviors));
+        () -> new Distribution(id, aliases, origins, defaultBehavior, behaviors, edge));
   }
 
   private Origin origin(YamlNode node, String path) {
@@ -152,7 +233,9 @@ final class ConfigBinder {
                 policyEntry.value(), policyEntry.keyPosition(), field(path, "cachePolicy"));
     boolean compress = booleanValue(mapping.entries().get("compress"), path, false);
     PathPattern finalPattern = pattern;
-    return construct(node, at, path, () -> new Behavior(finalPattern, origin, policy, compress));
+    ViewerSettings viewer = viewerSettings(mapping, node, at, path);
+    return construct(
+        node, at, path, () -> new Behavior(finalPattern, origin, policy, compress, viewer));
   }
 
   private CachePolicy cachePolicy(YamlNode node, Position at, String path) {
@@ -161,6 +244,388 @@ final class ConfigBinder {
     OptionalLong def = longValue(mapping.entries().get("defaultTtl"), path);
     OptionalLong max = longValue(mapping.entries().get("maxTtl"), path);
     return construct(node, at, path, () -> CachePolicy.of(min, def, max));
+  }
+
+  private ViewerSettings viewerSettings(Mapping mapping, YamlNode node, Position at, String path) {
+    Entry protocolEntry = mapping.entries().get("viewerProtocolPolicy");
+    String protocol = protocolEntry == null ? null : string(protocolEntry, path);
+    Entry allowedEntry = mapping.entries().get("allowedMethods");
+    List<String> allowed = allowedEntry == null ? null : strings(allowedEntry, path);
+    Entry cachedEntry = mapping.entries().get("cachedMethods");
+    List<String> cached = cachedEntry == null ? List.of("GET", "HEAD") : strings(cachedEntry, path);
+    if (!cached.equals(List.of("GET", "HEAD"))
+        && !cached.equals(List.of("GET", "HEAD", "OPTIONS"))) {
+      throw error(
+          cachedEntry.keyPosition(),
+          field(path, "cachedMethods")
+              + ": "
+              + cached
+              + " (expected: [GET, HEAD] or [GET, HEAD, OPTIONS])");
+    }
+    Entry groupsEntry = mapping.entries().get("trustedKeyGroups");
+    List<String> groups = groupsEntry == null ? List.of() : strings(groupsEntry, path);
+    Entry errorsEntry = mapping.entries().get("customErrorResponses");
+    List<CustomErrorResponse> errors =
+        errorsEntry == null
+            ? null
+            : errorResponses(errorsEntry, field(path, "customErrorResponses"));
+    Entry headersEntry = mapping.entries().get("responseHeadersPolicy");
+    String headersPolicy = headersEntry == null ? null : string(headersEntry, path);
+    return construct(
+        node,
+        at,
+        path,
+        () ->
+            new ViewerSettings(
+                protocol == null
+                    ? null
+                    : ViewerProtocolPolicy.parse("viewerProtocolPolicy", protocol),
+                allowed == null ? null : AllowedMethods.parse("allowedMethods", allowed),
+                cached.size() == 3,
+                groups,
+                errors,
+                headersPolicy));
+  }
+
+  private EdgeSettings edgeSettings(Mapping mapping, YamlNode node, String path) {
+    Entry protocolEntry = mapping.entries().get("viewerProtocolPolicy");
+    String protocol = protocolEntry == null ? null : string(protocolEntry, path);
+    Entry errorsEntry = mapping.entries().get("customErrorResponses");
+    List<CustomErrorResponse> errors =
+        errorsEntry == null
+            ? List.of()
+            : errorResponses(errorsEntry, field(path, "customErrorResponses"));
+    Restrictions restrictions = Restrictions.NONE;
+    Entry restrictionsEntry = mapping.entries().get("restrictions");
+    if (restrictionsEntry != null) {
+      restrictions = restrictions(restrictionsEntry, field(path, "restrictions"));
+    }
+    RateLimit rateLimit = null;
+    Entry rateEntry = mapping.entries().get("rateLimit");
+    if (rateEntry != null) {
+      String rpath = field(path, "rateLimit");
+      Mapping m =
+          mapping(
+              rateEntry.value(),
+              rateEntry.keyPosition(),
+              rpath,
+              List.of("requestsPerSecond", "burst"),
+              List.of("requestsPerSecond"));
+      int rate = intValue(m.entries().get("requestsPerSecond"), rpath, 0);
+      int burst = intValue(m.entries().get("burst"), rpath, rate);
+      rateLimit =
+          construct(
+              rateEntry.value(), rateEntry.keyPosition(), rpath, () -> new RateLimit(rate, burst));
+    }
+    ViewerCertificate certificate = null;
+    Entry certEntry = mapping.entries().get("viewerCertificate");
+    if (certEntry != null) {
+      String cpath = field(path, "viewerCertificate");
+      Mapping m =
+          mapping(
+              certEntry.value(),
+              certEntry.keyPosition(),
+              cpath,
+              List.of("certificateChain", "privateKey"),
+              List.of("certificateChain", "privateKey"));
+      String chain = string(m.entries().get("certificateChain"), cpath);
+      String key = string(m.entries().get("privateKey"), cpath);
+      certificate =
+          construct(
+              certEntry.value(),
+              certEntry.keyPosition(),
+              cpath,
+              () -> new ViewerCertificate(chain, key));
+    }
+    RequestLimits limits = RequestLimits.DEFAULT;
+    Entry limitsEntry = mapping.entries().get("requestLimits");
+    if (limitsEntry != null) {
+      String lpath = field(path, "requestLimits");
+      Mapping m =
+          mapping(
+              limitsEntry.value(),
+              limitsEntry.keyPosition(),
+              lpath,
+              List.of("maxUrlLength", "maxBodyBytes"),
+              List.of());
+      int url =
+          intValue(m.entries().get("maxUrlLength"), lpath, RequestLimits.DEFAULT_MAX_URL_LENGTH);
+      Entry bodyEntry = m.entries().get("maxBodyBytes");
+      long body =
+          bodyEntry == null
+              ? RequestLimits.DEFAULT_MAX_BODY_BYTES
+              : longValue(bodyEntry, lpath).getAsLong();
+      limits =
+          construct(
+              limitsEntry.value(),
+              limitsEntry.keyPosition(),
+              lpath,
+              () -> new RequestLimits(url, body));
+    }
+    RequestLimits finalLimits = limits;
+    Restrictions finalRestrictions = restrictions;
+    RateLimit finalRate = rateLimit;
+    ViewerCertificate finalCertificate = certificate;
+    return construct(
+        node,
+        node.position(),
+        path,
+        () ->
+            new EdgeSettings(
+                protocol == null
+                    ? null
+                    : ViewerProtocolPolicy.parse("viewerProtocolPolicy", protocol),
+                errors,
+                finalRestrictions,
+                finalRate,
+                finalCertificate,
+                finalLimits));
+  }
+
+  private Restrictions restrictions(Entry entry, String path) {
+    Mapping m =
+        mapping(
+            entry.value(),
+            entry.keyPosition(),
+            path,
+            List.of("ipAllow", "ipDeny", "geoRestriction"),
+            List.of());
+    List<String> allow =
+        m.entries().containsKey("ipAllow") ? strings(m.entries().get("ipAllow"), path) : List.of();
+    List<String> deny =
+        m.entries().containsKey("ipDeny") ? strings(m.entries().get("ipDeny"), path) : List.of();
+    String type = "none";
+    List<String> locations = List.of();
+    Entry geo = m.entries().get("geoRestriction");
+    if (geo != null) {
+      String gpath = field(path, "geoRestriction");
+      Mapping g =
+          mapping(
+              geo.value(),
+              geo.keyPosition(),
+              gpath,
+              List.of("restrictionType", "locations"),
+              List.of("restrictionType"));
+      type = string(g.entries().get("restrictionType"), gpath);
+      // CloudFront's own words for the two list kinds.
+      type = type.equals("whitelist") ? "allow" : type.equals("blacklist") ? "block" : type;
+      locations =
+          g.entries().containsKey("locations")
+              ? strings(g.entries().get("locations"), gpath)
+              : List.of();
+    }
+    String finalType = type;
+    List<String> finalLocations = locations;
+    return construct(
+        entry.value(),
+        entry.keyPosition(),
+        path,
+        () ->
+            new Restrictions(
+                Restrictions.cidrs("ipAllow", allow),
+                Restrictions.cidrs("ipDeny", deny),
+                finalType,
+                finalLocations));
+  }
+
+  private List<CustomErrorResponse> errorResponses(Entry entry, String path) {
+    Sequence sequence = sequence(entry, path);
+    List<CustomErrorResponse> out = new ArrayList<>();
+    for (int i = 0; i < sequence.items().size(); i++) {
+      YamlNode item = sequence.items().get(i);
+      String ipath = index(path, i);
+      Mapping m =
+          mapping(item, item.position(), ipath, ERROR_RESPONSE_FIELDS, List.of("errorCode"));
+      int code = intValue(m.entries().get("errorCode"), ipath, 0);
+      Entry pageEntry = m.entries().get("responsePagePath");
+      String page = pageEntry == null ? null : string(pageEntry, ipath);
+      Entry responseEntry = m.entries().get("responseCode");
+      Integer response = responseEntry == null ? null : intValue(responseEntry, ipath, 0);
+      Entry ttlEntry = m.entries().get("errorCachingMinTtl");
+      long ttl =
+          ttlEntry == null
+              ? CustomErrorResponse.DEFAULT_ERROR_CACHING_MIN_TTL
+              : longValue(ttlEntry, ipath).getAsLong();
+      out.add(
+          construct(
+              item,
+              item.position(),
+              ipath,
+              () -> new CustomErrorResponse(code, page, response, ttl)));
+    }
+    try {
+      EdgeSettings.checkUniqueCodes("", out);
+    } catch (InvalidValueException e) {
+      throw error(
+          YamlNode.locate(sequence, entry.keyPosition(), e.field()),
+          path + e.field() + ": " + e.problem());
+    }
+    return out;
+  }
+
+  private <T> List<T> list(
+      Entry entry, String path, java.util.function.BiFunction<YamlNode, String, T> item) {
+    if (entry == null) {
+      return List.of();
+    }
+    Sequence sequence = sequence(entry, path);
+    List<T> out = new ArrayList<>();
+    for (int i = 0; i < sequence.items().size(); i++) {
+      out.add(item.apply(sequence.items().get(i), index(path, i)));
+    }
+    return out;
+  }
+
+  private ResponseHeadersPolicy headersPolicy(YamlNode node, String path) {
+    Mapping m = mapping(node, node.position(), path, HEADERS_POLICY_FIELDS, List.of("id"));
+    String id = string(m.entries().get("id"), path);
+    ResponseHeadersPolicy.Cors cors = null;
+    Entry corsEntry = m.entries().get("cors");
+    if (corsEntry != null) {
+      String cpath = field(path, "cors");
+      Mapping c =
+          mapping(
+              corsEntry.value(),
+              corsEntry.keyPosition(),
+              cpath,
+              CORS_FIELDS,
+              List.of("accessControlAllowOrigins", "accessControlAllowMethods"));
+      List<String> origins = strings(c.entries().get("accessControlAllowOrigins"), cpath);
+      List<String> methods = strings(c.entries().get("accessControlAllowMethods"), cpath);
+      List<String> headers = optionalStrings(c, "accessControlAllowHeaders", cpath);
+      List<String> expose = optionalStrings(c, "accessControlExposeHeaders", cpath);
+      Entry maxAgeEntry = c.entries().get("accessControlMaxAgeSec");
+      Integer maxAge = maxAgeEntry == null ? null : intValue(maxAgeEntry, cpath, 0);
+      boolean credentials = bool(c.entries().get("accessControlAllowCredentials"), cpath, false);
+      boolean override = bool(c.entries().get("originOverride"), cpath, true);
+      cors =
+          construct(
+              corsEntry.value(),
+              corsEntry.keyPosition(),
+              cpath,
+              () ->
+                  new ResponseHeadersPolicy.Cors(
+                      origins, methods, headers, expose, maxAge, credentials, override));
+    }
+    ResponseHeadersPolicy.SecurityHeaders security = null;
+    Entry securityEntry = m.entries().get("securityHeaders");
+    if (securityEntry != null) {
+      String spath = field(path, "securityHeaders");
+      Mapping sm =
+          mapping(
+              securityEntry.value(),
+              securityEntry.keyPosition(),
+              spath,
+              SECURITY_FIELDS,
+              List.of());
+      String hsts = optionalString(sm, "strictTransportSecurity", spath);
+      boolean nosniff = bool(sm.entries().get("contentTypeOptions"), spath, false);
+      String frame = optionalString(sm, "frameOptions", spath);
+      String referrer = optionalString(sm, "referrerPolicy", spath);
+      String csp = optionalString(sm, "contentSecurityPolicy", spath);
+      boolean override = bool(sm.entries().get("override"), spath, true);
+      security =
+          construct(
+              securityEntry.value(),
+              securityEntry.keyPosition(),
+              spath,
+              () ->
+                  new ResponseHeadersPolicy.SecurityHeaders(
+                      hsts, nosniff, frame, referrer, csp, override));
+    }
+    List<ResponseHeadersPolicy.CustomHeader> custom =
+        list(
+            m.entries().get("customHeaders"),
+            field(path, "customHeaders"),
+            (item, ipath) -> {
+              Mapping h =
+                  mapping(
+                      item,
+                      item.position(),
+                      ipath,
+                      List.of("header", "value", "override"),
+                      List.of("header", "value"));
+              String header = string(h.entries().get("header"), ipath);
+              String value = string(h.entries().get("value"), ipath);
+              boolean override = bool(h.entries().get("override"), ipath, true);
+              return construct(
+                  item,
+                  item.position(),
+                  ipath,
+                  () -> new ResponseHeadersPolicy.CustomHeader(header, value, override));
+            });
+    List<String> remove = optionalStrings(m, "removeHeaders", path);
+    Double sampling = null;
+    Entry timingEntry = m.entries().get("serverTiming");
+    if (timingEntry != null) {
+      String tpath = field(path, "serverTiming");
+      Mapping t =
+          mapping(
+              timingEntry.value(),
+              timingEntry.keyPosition(),
+              tpath,
+              List.of("enabled", "samplingRate"),
+              List.of("enabled"));
+      if (bool(t.entries().get("enabled"), tpath, false)) {
+        Entry rate = t.entries().get("samplingRate");
+        sampling = rate == null ? 100.0 : number(rate, tpath);
+      }
+    }
+    ResponseHeadersPolicy.Cors finalCors = cors;
+    ResponseHeadersPolicy.SecurityHeaders finalSecurity = security;
+    Double finalSampling = sampling;
+    return construct(
+        node,
+        node.position(),
+        path,
+        () ->
+            new ResponseHeadersPolicy(id, finalCors, finalSecurity, custom, remove, finalSampling));
+  }
+
+  private List<String> optionalStrings(Mapping mapping, String name, String path) {
+    Entry entry = mapping.entries().get(name);
+    return entry == null ? List.of() : strings(entry, path);
+  }
+
+  private String optionalString(Mapping mapping, String name, String path) {
+    Entry entry = mapping.entries().get(name);
+    return entry == null ? null : string(entry, path);
+  }
+
+  private boolean bool(Entry entry, String parentPath, boolean fallback) {
+    if (entry == null) {
+      return fallback;
+    }
+    if (!(entry.value() instanceof Scalar scalar) || scalar.kind() != Scalar.Kind.BOOLEAN) {
+      throw error(
+          entry.keyPosition(),
+          field(parentPath, entry.key())
+              + ": "
+              + entry.value().describe()
+              + " (expected: true or false)");
+    }
+    return Boolean.parseBoolean(scalar.text().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  private double number(Entry entry, String parentPath) {
+    if (entry.value() instanceof Scalar scalar
+        && (scalar.kind() == Scalar.Kind.INTEGER || scalar.kind() == Scalar.Kind.FLOAT)) {
+      return Double.parseDouble(scalar.text());
+    }
+    throw error(
+        entry.keyPosition(),
+        field(parentPath, entry.key()) + ": " + entry.value().describe() + " (expected: a number)");
+  }
+
+  private List<String> strings(Entry entry, String parentPath) {
+    String path = field(parentPath, entry.key());
+    Sequence sequence = sequence(entry, path);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < sequence.items().size(); i++) {
+      YamlNode item = sequence.items().get(i);
+      out.add(scalarText(item, item.position(), index(path, i)));
+    }
+    return out;
   }
 
   /**

@@ -22,13 +22,15 @@ import java.util.stream.Collectors;
  * @param defaultBehavior the behaviour for paths no other behaviour matches; its pattern is {@code
  *     *}
  * @param behaviors the other behaviours in evaluation order; {@code null} means none
+ * @param edge viewer-facing settings; {@code null} means {@link EdgeSettings#DEFAULT}
  */
 public record Distribution(
     String id,
     List<String> aliases,
     List<Origin> origins,
     Behavior defaultBehavior,
-    List<Behavior> behaviors) {
+    List<Behavior> behaviors,
+    EdgeSettings edge) {
 
   /**
    * Validates the fields and the references between them, and makes the lists immutable.
@@ -42,6 +44,7 @@ public record Distribution(
     origins = List.copyOf(requireNonNull(origins, "origins"));
     requireNonNull(defaultBehavior, "defaultBehavior");
     behaviors = behaviors == null ? List.of() : List.copyOf(behaviors);
+    edge = edge == null ? EdgeSettings.DEFAULT : edge;
 
     if (origins.isEmpty()) {
       throw new InvalidValueException("origins", "[] (expected: at least one origin)");
@@ -78,6 +81,23 @@ public record Distribution(
                 + "])");
       }
     }
+  }
+
+  /** Creates a distribution with {@link EdgeSettings#DEFAULT}. */
+  public Distribution(
+      String id,
+      List<String> aliases,
+      List<Origin> origins,
+      Behavior defaultBehavior,
+      List<Behavior> behaviors) {
+    this(id, aliases, origins, defaultBehavior, behaviors, EdgeSettings.DEFAULT);
+  }
+
+  /** Every behaviour, the default last: the order in which paths are matched. */
+  public List<Behavior> allBehaviors() {
+    List<Behavior> all = new ArrayList<>(behaviors);
+    all.add(defaultBehavior);
+    return all;
   }
 
   /**

@@ -11,12 +11,15 @@ import io.strata.core.routing.Route;
 import io.strata.core.routing.Router;
 import io.strata.core.time.Clock;
 import io.strata.core.upstream.Upstream;
+import io.strata.core.viewer.ViewerExchange;
+import io.strata.core.viewer.ViewerPipeline;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.HostAndPort;
+import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +43,7 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
   private final String viaToken;
   private final FillStarter fillStarter;
   private final PassThrough passThrough;
+  private final ViewerPipeline viewer;
 
   public CachingProxy(
       TierSettings tier,
@@ -49,6 +53,22 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
       Upstream upstream,
       NodeMetrics metrics,
       Clock clock) {
+    this(tier, routes, store, fills, upstream, metrics, clock, ViewerPipeline.none());
+  }
+
+  /**
+   * @param viewer the viewer stages run after routing and before the cache lookup
+   */
+  public CachingProxy(
+      TierSettings tier,
+      Supplier<Router> routes,
+      CacheStore store,
+      FillRegistry fills,
+      Upstream upstream,
+      NodeMetrics metrics,
+      Clock clock,
+      ViewerPipeline viewer) {
+    this.viewer = viewer;
     this.tier = tier;
     this.routes = routes;
     this.store = store;
@@ -85,7 +105,8 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
     }
     HostAndPort authority = request.authority();
     String host = authority == null ? null : authority.host();
-    Route route = host == null ? null : routes.get().route(host, path);
+    Router router = routes.get();
+    Route route = host == null ? null : router.route(host, path);
     if (route == null) {
       ErrorResponses.send(
           response,
@@ -94,6 +115,11 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
           "No distribution is configured for this host name.");
       return;
     }
+    ViewerExchange exchange = viewer.run(request, route, router.config(), id);
+    if (exchange == null) {
+      return;
+    }
+    IntPredicate errorHook = viewer.errorHook(exchange);
     HttpMethod method = request.method();
     boolean cacheable =
         (method == HttpMethod.GET || method == HttpMethod.HEAD)
@@ -105,7 +131,8 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
                   String.join(",", request.headers().getAll("Accept-Encoding")))
               : AcceptEncoding.IDENTITY;
       serveCacheable(
-          request, route, authority.toString(), CacheKey.of(route, host, path, acceptEncoding), id);
+          new Exchange(request, route, authority.toString(), id, exchange.forwardUri(), errorHook),
+          CacheKey.of(route, host, path, acceptEncoding));
     } else {
       metrics.pass();
       boolean safe =
@@ -113,9 +140,31 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
               || method == HttpMethod.HEAD
               || method == HttpMethod.OPTIONS
               || method == HttpMethod.TRACE;
-      passThrough.forward(request, route, authority.toString(), id, safe ? "bypass" : "method");
+      passThrough.forward(
+          request,
+          route,
+          authority.toString(),
+          id,
+          exchange.forwardUri(),
+          safe ? "bypass" : "method",
+          errorHook);
     }
   }
+
+  /**
+   * What the cache path needs of one viewer request once the viewer stages have passed it.
+   *
+   * @param forwardUri the request target to send upstream (signing parameters removed)
+   * @param errorHook consulted with an error status before the head is written; {@code true} means
+   *     a custom error response took the viewer's response over
+   */
+  private record Exchange(
+      HttpServerRequest request,
+      Route route,
+      String viewerHost,
+      String id,
+      String forwardUri,
+      IntPredicate errorHook) {}
 
   /**
    * The cache path: a fresh object is a hit; a stale one inside its error window or its {@code
@@ -123,99 +172,89 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
    * conditionally when a stale object with a validator is held, collapsed with concurrent requests
    * for the same key.
    */
-  private void serveCacheable(
-      HttpServerRequest request, Route route, String viewerHost, CacheKey primary, String id) {
-    CacheKey key =
-        store.keyFor(
+  private void serveCacheable(Exchange ex, CacheKey primary) {
+    CacheStore.Lookup lookup =
+        store.lookup(
             primary,
-            StoredResponses.requestValues(request),
-            StoredResponses.varyNormalizer(route.behavior().compress()));
+            StoredResponses.requestValues(ex.request()),
+            StoredResponses.varyNormalizer(ex.route().behavior().compress()));
+    CacheKey key = lookup.key();
     if (key == null) {
       // The request's values for the varying headers are too long to key on: do not cache.
-      metrics.pass();
-      passThrough.forward(request, route, viewerHost, id, "request");
+      pass(ex, "request");
       return;
     }
     long now = clock.millis();
-    CachedObject stored = store.get(key);
-    if (stored != null) {
-      if (stored.isFresh(now)) {
-        metrics.hit();
+    CachedObject stored = lookup.object();
+    String servedBecause = stored == null ? null : servableWithoutUpstream(stored, now);
+    if (servedBecause != null) {
+      metrics.hit();
+      if (servedBecause.equals("stale-while-revalidate")) {
+        revalidateInBackground(ex, key, stored);
+      }
+      if (!ex.errorHook().test(stored.status())) {
         StoredResponses.write(
-            request,
+            ex.request(),
             stored,
             now,
             viaToken,
             StrataHeaders.HIT,
-            CacheStatus.hit(tier.nodeId(), stored.ttlSeconds(now), null));
-        return;
+            CacheStatus.hit(
+                tier.nodeId(),
+                stored.ttlSeconds(now),
+                servedBecause.isEmpty() ? null : servedBecause));
       }
-      if (stored.inErrorWindow(now)) {
-        metrics.hit();
-        StoredResponses.write(
-            request,
-            stored,
-            now,
-            viaToken,
-            StrataHeaders.HIT,
-            CacheStatus.hit(tier.nodeId(), stored.ttlSeconds(now), "error-window"));
-        return;
-      }
-      if (stored.servableWhileRevalidating(now)) {
-        metrics.hit();
-        revalidateInBackground(key, stored, route, request, viewerHost, id);
-        StoredResponses.write(
-            request,
-            stored,
-            now,
-            viaToken,
-            StrataHeaders.HIT,
-            CacheStatus.hit(tier.nodeId(), stored.ttlSeconds(now), "stale-while-revalidate"));
-        return;
-      }
+      return;
     }
     String fwd = stored != null ? "stale" : key.variant().isEmpty() ? "uri-miss" : "vary-miss";
-    fill(request, route, viewerHost, key, stored, fwd, id);
+    fill(ex, key, stored, fwd);
   }
 
-  private void fill(
-      HttpServerRequest request,
-      Route route,
-      String viewerHost,
-      CacheKey key,
-      CachedObject stale,
-      String fwd,
-      String id) {
+  /**
+   * Why a stored object may be served without waiting for upstream: {@code ""} when fresh, {@code
+   * error-window} or {@code stale-while-revalidate} when stale but allowed; null when it may not.
+   */
+  private static String servableWithoutUpstream(CachedObject stored, long now) {
+    if (stored.isFresh(now)) {
+      return "";
+    }
+    if (stored.inErrorWindow(now)) {
+      return "error-window";
+    }
+    return stored.servableWhileRevalidating(now) ? "stale-while-revalidate" : null;
+  }
+
+  private void pass(Exchange ex, String fwd) {
+    metrics.pass();
+    passThrough.forward(
+        ex.request(), ex.route(), ex.viewerHost(), ex.id(), ex.forwardUri(), fwd, ex.errorHook());
+  }
+
+  private void fill(Exchange ex, CacheKey key, CachedObject stale, String fwd) {
     FillReader reader =
         new FillReader(
-            request,
+            ex.request(),
             clock,
             viaToken,
             tier.nodeId(),
-            StoredResponses.varyNormalizer(route.behavior().compress()),
+            StoredResponses.varyNormalizer(ex.route().behavior().compress()),
             secondary -> {
               if (secondary == null) {
-                metrics.pass();
-                passThrough.forward(request, route, viewerHost, id, "request");
+                pass(ex, "request");
               } else {
-                fill(
-                    request,
-                    route,
-                    viewerHost,
-                    key.primary().withVariant(secondary),
-                    null,
-                    "vary-miss",
-                    id);
+                fill(ex, key.primary().withVariant(secondary), null, "vary-miss");
               }
-            });
-    MultiMap requestHeaders = request.headers();
+            },
+            ex.errorHook());
+    MultiMap requestHeaders = ex.request().headers();
     FillRegistry.Joined joined =
         fills.joinOrStart(
             key, reader, detach -> new Fill(tier.maxObjectBytes(), requestHeaders, detach));
     if (joined.started()) {
       metrics.miss();
       reader.attach(joined.fill(), StrataHeaders.MISS, fwd, false, stale);
-      fillStarter.start(joined.fill(), key, stale, route, request, viewerHost, id);
+      fillStarter.start(
+          joined.fill(), key, stale, ex.route(), ex.request(), ex.viewerHost(), ex.id());
     } else {
       metrics.collapsed();
       // CloudFront labels requests served from another request's fill as hits.
@@ -224,18 +263,12 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
   }
 
   /** RFC 5861: one background revalidation per key, whoever else is served the stale object. */
-  private void revalidateInBackground(
-      CacheKey key,
-      CachedObject stale,
-      Route route,
-      HttpServerRequest request,
-      String viewerHost,
-      String id) {
-    MultiMap requestHeaders = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+  private void revalidateInBackground(Exchange ex, CacheKey key, CachedObject stale) {
+    MultiMap requestHeaders = MultiMap.caseInsensitiveMultiMap().addAll(ex.request().headers());
     Fill fill =
         fills.startIfAbsent(key, detach -> new Fill(tier.maxObjectBytes(), requestHeaders, detach));
     if (fill != null) {
-      fillStarter.start(fill, key, stale, route, request, viewerHost, id);
+      fillStarter.start(fill, key, stale, ex.route(), ex.request(), ex.viewerHost(), ex.id());
     }
   }
 

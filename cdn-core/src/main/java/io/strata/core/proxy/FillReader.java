@@ -19,6 +19,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntPredicate;
 
 /**
  * One viewer reading a {@link Fill}: writes the head as soon as it arrives, then each chunk as the
@@ -34,6 +35,7 @@ final class FillReader implements Fill.Reader {
   private final String viaToken;
   private final String nodeId;
   private final boolean headOnly;
+  private final IntPredicate errorHook;
   private final AtomicBoolean wakePending = new AtomicBoolean();
   private final java.util.function.Consumer<String> refillAs;
   private final java.util.function.BiFunction<String, String, String> varyNormalizer;
@@ -49,6 +51,9 @@ final class FillReader implements Fill.Reader {
   /**
    * @param refillAs called with this viewer's secondary key (null when too long) when it must fill
    *     its own variant instead
+   * @param errorHook consulted with the status before the head is written, after serving stale on
+   *     error was considered; when it returns {@code true} a custom error response has taken the
+   *     viewer's response over
    */
   FillReader(
       HttpServerRequest request,
@@ -56,9 +61,11 @@ final class FillReader implements Fill.Reader {
       String viaToken,
       String nodeId,
       java.util.function.BiFunction<String, String, String> varyNormalizer,
-      java.util.function.Consumer<String> refillAs) {
+      java.util.function.Consumer<String> refillAs,
+      IntPredicate errorHook) {
     this.varyNormalizer = varyNormalizer;
     this.refillAs = refillAs;
+    this.errorHook = errorHook;
     this.request = request;
     this.response = request.response();
     this.context = Vertx.currentContext();
@@ -106,7 +113,7 @@ final class FillReader implements Fill.Reader {
       if (error != null) {
         finish();
         UpstreamFailure failure = UpstreamFailure.of(error);
-        if (!serveStaleOnError(failure.status())) {
+        if (!serveStaleOnError(failure.status()) && !errorHook.test(failure.status())) {
           ErrorResponses.send(
               response,
               failure.status(),
@@ -123,6 +130,10 @@ final class FillReader implements Fill.Reader {
         return;
       }
       if (collapsed && varyMismatch(head)) {
+        return;
+      }
+      if (errorHook.test(head.status())) {
+        finish();
         return;
       }
       boolean body = writeHead(head);
@@ -264,13 +275,7 @@ final class FillReader implements Fill.Reader {
     response.headers().addAll(headers);
     StoredResponses.tierHeaders(response, headers, head.ageSeconds(now), viaToken, label, member);
     if (range instanceof RangeDecision.Unsatisfiable unsatisfiable) {
-      response.setStatusCode(416);
-      response.headers().remove("Content-Type");
-      response
-          .headers()
-          .set("Content-Range", unsatisfiable.contentRange())
-          .set("Content-Length", "0");
-      response.end();
+      StoredResponses.endUnsatisfiable(response, unsatisfiable);
       return false;
     }
     // Several ranges on a miss are answered with the whole body (a server may ignore Range);

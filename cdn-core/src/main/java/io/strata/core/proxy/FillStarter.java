@@ -126,7 +126,13 @@ final class FillStarter {
               if (response.statusCode() >= 500) {
                 openErrorWindow(key, stale);
               }
-              ResponseHead upstreamHead = headOf(response, route, now, initialAge);
+              ResponseHead upstreamHead =
+                  headOf(
+                      response,
+                      route,
+                      now,
+                      initialAge,
+                      stale != null && stale.servableOnError(now));
               Compressibility.Decision compression =
                   Compressibility.decide(
                       route.behavior().compress(),
@@ -257,20 +263,37 @@ final class FillStarter {
     }
   }
 
-  private ResponseHead headOf(HttpClientResponse response, Route route, long now, long initialAge) {
+  /**
+   * @param staleServedInstead a stale object will be served if this is an error: then a 5xx is not
+   *     stored over it (CloudFront serves the expired object for the error caching TTL instead)
+   */
+  private ResponseHead headOf(
+      HttpClientResponse response,
+      Route route,
+      long now,
+      long initialAge,
+      boolean staleServedInstead) {
     MultiMap upstreamHeaders = response.headers();
     MultiMap headers = endToEnd(upstreamHeaders);
+    int status = response.statusCode();
     CacheDecision decision =
-        Cacheability.decide(
-            route.behavior().cachePolicy(), response.statusCode(), upstreamHeaders, false, now);
+        status >= 500 && staleServedInstead
+            ? new CacheDecision(false, 0, false, 0, 0, true, "stale object served on error")
+            : Cacheability.decide(
+                route.behavior().cachePolicy(),
+                status,
+                upstreamHeaders,
+                false,
+                route.customErrorResponses(),
+                now);
     return new ResponseHead(
-        response.statusCode(),
+        status,
         headers,
         nonNegativeLong(upstreamHeaders.get("Content-Length")),
         now,
         initialAge,
         decision,
-        response.statusCode());
+        status);
   }
 
   /**

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.net.URI;
 import java.util.function.BiConsumer;
+import java.util.function.IntPredicate;
 
 /**
  * Forwards a request that is not cached (unsafe method, or a behavior with caching disabled) with
@@ -46,10 +47,20 @@ final class PassThrough {
   }
 
   /**
+   * @param uri the request target sent upstream (the viewer's, less what the viewer stages removed)
    * @param fwd why it is not served from cache, for {@code Cache-Status}: {@code method}, {@code
    *     bypass} or {@code request}
+   * @param errorHook consulted with the status before the head is written; {@code true} means a
+   *     custom error response took the viewer's response over
    */
-  void forward(HttpServerRequest request, Route route, String viewerHost, String id, String fwd) {
+  void forward(
+      HttpServerRequest request,
+      Route route,
+      String viewerHost,
+      String id,
+      String uri,
+      String fwd,
+      IntPredicate errorHook) {
     boolean hasBody = hasBody(request);
     if (hasBody) {
       // Hold the body until the upstream request can take it.
@@ -61,7 +72,7 @@ final class PassThrough {
             route,
             request.method(),
             viewerHost,
-            request.uri(),
+            uri,
             forwarded.forPassThrough(request, id),
             hasBody ? request : null,
             route.distribution().id() + '\n' + request.path());
@@ -81,6 +92,9 @@ final class PassThrough {
                     request.path(),
                     failure.tag(),
                     String.valueOf(ar.cause().getMessage()));
+                if (errorHook.test(failure.status())) {
+                  return;
+                }
                 ErrorResponses.send(
                     response,
                     failure.status(),
@@ -90,6 +104,12 @@ final class PassThrough {
               }
               metrics.upstreamLatency(System.nanoTime() - sentAtNanos);
               HttpClientResponse upstreamResponse = ar.result();
+              if (errorHook.test(upstreamResponse.statusCode())) {
+                // The error page replaces this body: read it to the end so the connection is
+                // reused.
+                upstreamResponse.body();
+                return;
+              }
               response.setStatusCode(upstreamResponse.statusCode());
               Hop.copyEndToEnd(
                   upstreamResponse.headers(),

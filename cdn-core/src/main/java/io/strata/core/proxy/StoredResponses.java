@@ -115,6 +115,18 @@ final class StoredResponses {
     }
   }
 
+  /** Ends a response as 416; it is generated per request and never stored. */
+  static void endUnsatisfiable(
+      HttpServerResponse response, RangeDecision.Unsatisfiable unsatisfiable) {
+    response.setStatusCode(416);
+    response.headers().remove("Content-Type");
+    response
+        .headers()
+        .set("Content-Range", unsatisfiable.contentRange())
+        .set("Content-Length", "0");
+    response.end();
+  }
+
   /** The headers each tier sets for itself on every response it serves. */
   static void tierHeaders(
       HttpServerResponse response,

@@ -35,4 +35,10 @@ public record Route(Distribution distribution, Behavior behavior, Origin origin)
               + "', the origin of the behavior)");
     }
   }
+
+  /** The custom error responses in force: the behavior's override, else the distribution's. */
+  public java.util.List<io.strata.core.config.CustomErrorResponse> customErrorResponses() {
+    var own = behavior.viewer().customErrorResponses();
+    return own != null ? own : distribution.edge().customErrorResponses();
+  }
 }

@@ -27,6 +27,7 @@ import java.util.Map;
 public final class Router {
 
   private final Map<String, Table> byHost;
+  private final StrataConfig config;
 
   /**
    * Builds the routing tables for a configuration.
@@ -55,6 +56,12 @@ public final class Router {
       }
     }
     this.byHost = Map.copyOf(tables);
+    this.config = config;
+  }
+
+  /** The configuration this router was built from. */
+  public StrataConfig config() {
+    return config;
   }
 
   /**

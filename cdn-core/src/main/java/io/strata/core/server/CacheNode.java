@@ -9,8 +9,10 @@ import io.strata.core.proxy.TierSettings;
 import io.strata.core.routing.Router;
 import io.strata.core.time.Clock;
 import io.strata.core.upstream.Upstream;
+import io.strata.core.viewer.ViewerPipeline;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -24,17 +26,32 @@ public final class CacheNode {
    */
   public static final long STALE_RETENTION_MILLIS = 3_600_000;
 
+  /** How a failure to start the HTTPS listener begins its message. */
+  public static final String TLS_LISTENER = "HTTPS listener";
+
   private final TierSettings tier;
   private final CacheStore store;
   private final AtomicReference<Router> router;
   private final HttpListener listener;
+  private final HttpListener tlsListener;
+  private final TlsSettings tls;
+  private final HttpServerOptions baseOptions;
 
   private CacheNode(
-      TierSettings tier, CacheStore store, AtomicReference<Router> router, HttpListener listener) {
+      TierSettings tier,
+      CacheStore store,
+      AtomicReference<Router> router,
+      HttpListener listener,
+      HttpListener tlsListener,
+      TlsSettings tls,
+      HttpServerOptions baseOptions) {
+    this.tls = tls;
+    this.baseOptions = baseOptions;
     this.tier = tier;
     this.store = store;
     this.router = router;
     this.listener = listener;
+    this.tlsListener = tlsListener;
   }
 
   /**
@@ -50,19 +67,96 @@ public final class CacheNode {
       Upstream upstream,
       MeterRegistry registry,
       Clock clock) {
+    return start(
+        vertx,
+        tier,
+        listen,
+        byteBudget,
+        router,
+        upstream,
+        registry,
+        clock,
+        ViewerPipeline.none(),
+        null);
+  }
+
+  /**
+   * Starts listening with viewer stages and, when {@code tls} is not {@code null}, an HTTPS
+   * listener (HTTP/2 and HTTP/1.1, certificates by SNI) beside the plain-HTTP one.
+   */
+  public static Future<CacheNode> start(
+      Vertx vertx,
+      TierSettings tier,
+      ListenOptions listen,
+      long byteBudget,
+      Router router,
+      Upstream upstream,
+      MeterRegistry registry,
+      Clock clock,
+      ViewerPipeline viewer,
+      TlsSettings tls) {
     CacheStore store = new CacheStore(byteBudget, STALE_RETENTION_MILLIS, clock);
     FillRegistry fills = new FillRegistry();
     NodeMetrics metrics = new NodeMetrics(registry, tier.role(), tier.nodeId(), store, fills);
     AtomicReference<Router> routes = new AtomicReference<>(router);
     CachingProxy proxy =
-        new CachingProxy(tier, routes::get, store, fills, upstream, metrics, clock);
-    return HttpListener.start(vertx, listen, HttpListener.defaultServerOptions(listen), proxy)
-        .map(listener -> new CacheNode(tier, store, routes, listener));
+        new CachingProxy(tier, routes::get, store, fills, upstream, metrics, clock, viewer);
+    HttpServerOptions base = HttpListener.defaultServerOptions(listen);
+    return HttpListener.start(vertx, listen, base, proxy, viewer.connectionGuard())
+        .compose(
+            listener -> {
+              if (viewer.errorPages() != null) {
+                viewer.errorPages().bind(listen.host(), listener.port());
+              }
+              if (tls == null) {
+                return Future.succeededFuture(
+                    new CacheNode(tier, store, routes, listener, null, null, base));
+              }
+              return HttpListener.start(
+                      vertx,
+                      tls.listen(),
+                      tls.serverOptions(base, router.config()),
+                      proxy,
+                      viewer.connectionGuard())
+                  .map(
+                      tlsListener -> {
+                        viewer.bindHttps(tlsListener.port());
+                        return new CacheNode(tier, store, routes, listener, tlsListener, tls, base);
+                      })
+                  .recover(
+                      err ->
+                          listener
+                              .close()
+                              .transform(
+                                  closed ->
+                                      Future.failedFuture(
+                                          new java.io.IOException(
+                                              TLS_LISTENER
+                                                  + " on port "
+                                                  + tls.listen().port()
+                                                  + ": "
+                                                  + err.getMessage(),
+                                              err))));
+            });
   }
 
-  /** Applies a whole new configuration atomically: the next request routes with it. */
-  public void swapRouter(Router next) {
+  /** The HTTPS port, or -1 without a TLS listener. */
+  public int tlsPort() {
+    return tlsListener == null ? -1 : tlsListener.port();
+  }
+
+  /**
+   * Applies a whole new configuration atomically: the next request routes with it. With an HTTPS
+   * listener, the distributions' certificates are swapped too (new connections get them).
+   *
+   * @return completes when the certificates are in place
+   */
+  public Future<Void> swapRouter(Router next) {
     router.set(next);
+    if (tlsListener == null) {
+      return Future.succeededFuture();
+    }
+    return tlsListener.updateSsl(tls.serverOptions(baseOptions, next.config()).getSslOptions());
   }
 
   public int port() {
@@ -78,6 +172,9 @@ public final class CacheNode {
   }
 
   public Future<Void> close() {
+    if (tlsListener != null) {
+      return tlsListener.close().eventually(listener::close);
+    }
     return listener.close();
   }
 }

@@ -1,12 +1,18 @@
 package io.strata.core.server;
 
+import io.strata.core.viewer.ConnectionGuard;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.ServerSSLOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,11 +25,15 @@ public final class HttpListener {
   private final Vertx vertx;
   private final String deploymentId;
   private final int port;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private final List<HttpServer> servers;
 
-  private HttpListener(Vertx vertx, String deploymentId, int port) {
+  private HttpListener(Vertx vertx, String deploymentId, int port, List<HttpServer> servers) {
     this.vertx = vertx;
     this.deploymentId = deploymentId;
     this.port = port;
+    this.servers = servers;
   }
 
   /**
@@ -45,33 +55,69 @@ public final class HttpListener {
       ListenOptions listen,
       HttpServerOptions options,
       Handler<HttpServerRequest> handler) {
+    return start(vertx, listen, options, handler, null);
+  }
+
+  /**
+   * As above, with a guard that caps open connections and counts requests the decoder refused.
+   *
+   * @param guard the guard, or {@code null} for none
+   */
+  public static Future<HttpListener> start(
+      Vertx vertx,
+      ListenOptions listen,
+      HttpServerOptions options,
+      Handler<HttpServerRequest> handler,
+      ConnectionGuard guard) {
     // Port 0 becomes a negative number unique to this listener: Vert.x binds one random port and
     // shares
     // it between the server instances that asked for the same negative number, and only those.
     int requested = listen.port() == 0 ? RANDOM_PORT_IDS.decrementAndGet() : listen.port();
     AtomicInteger boundPort = new AtomicInteger(listen.port());
+    List<HttpServer> servers = new CopyOnWriteArrayList<>();
     return vertx
         .deployVerticle(
             () ->
                 new VerticleBase() {
                   @Override
                   public Future<?> start() {
-                    return vertx
-                        .createHttpServer(new HttpServerOptions(options).setPort(requested))
-                        .requestHandler(handler)
-                        .listen()
-                        .onSuccess(server -> boundPort.set(server.actualPort()));
+                    HttpServer server =
+                        vertx
+                            .createHttpServer(new HttpServerOptions(options).setPort(requested))
+                            .requestHandler(handler);
+                    if (guard != null) {
+                      server
+                          .connectionHandler(guard.connectionHandler())
+                          .invalidRequestHandler(guard.invalidRequestHandler());
+                    }
+                    servers.add(server);
+                    return server.listen().onSuccess(bound -> boundPort.set(bound.actualPort()));
                   }
                 },
             new DeploymentOptions().setInstances(listen.eventLoops()))
-        .map(id -> new HttpListener(vertx, id, boundPort.get()));
+        .map(id -> new HttpListener(vertx, id, boundPort.get(), List.copyOf(servers)));
+  }
+
+  /**
+   * Replaces the TLS options (certificates) of every server instance; new connections use them,
+   * open ones keep theirs.
+   */
+  public Future<Void> updateSsl(ServerSSLOptions options) {
+    List<Future<Boolean>> updates = new ArrayList<>();
+    for (HttpServer server : servers) {
+      updates.add(server.updateSSLOptions(options, true));
+    }
+    return Future.all(updates).mapEmpty();
   }
 
   public int port() {
     return port;
   }
 
+  /** Stops listening; calling it again does nothing. */
   public Future<Void> close() {
-    return vertx.undeploy(deploymentId);
+    return closed.compareAndSet(false, true)
+        ? vertx.undeploy(deploymentId)
+        : Future.succeededFuture();
   }
 }

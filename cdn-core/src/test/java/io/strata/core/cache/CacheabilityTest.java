@@ -94,10 +94,33 @@ class CacheabilityTest {
   @Test
   void statusNotCacheableByDefaultNeedsExplicitFreshness() {
     assertFalse(decide(DEFAULT, 302, headers()).storable());
-    assertFalse(decide(DEFAULT, 500, headers()).storable());
     assertEquals(
         30, decide(DEFAULT, 302, headers("Cache-Control", "max-age=30")).lifetimeSeconds());
     assertTrue(decide(DEFAULT, 404, headers()).storable());
+  }
+
+  @Test
+  void errorStatusesFollowCloudFrontsErrorCachingRules() {
+    CacheDecision serverError = decide(DEFAULT, 503, headers());
+    assertTrue(serverError.storable());
+    assertEquals(10, serverError.lifetimeSeconds(), "error caching minimum TTL");
+    assertTrue(serverError.mustRevalidate(), "an error is never served stale");
+    assertEquals(
+        60, decide(DEFAULT, 404, headers("Cache-Control", "max-age=60")).lifetimeSeconds());
+    assertFalse(decide(DEFAULT, 416, headers("Cache-Control", "max-age=60")).storable());
+    assertFalse(decide(DEFAULT, 403, headers()).storable());
+    assertEquals(
+        30, decide(DEFAULT, 403, headers("Cache-Control", "max-age=30")).lifetimeSeconds());
+    assertFalse(decide(DEFAULT, 500, headers("Cache-Control", "no-store")).storable());
+    CacheDecision custom =
+        Cacheability.decide(
+            DEFAULT,
+            502,
+            headers(),
+            false,
+            java.util.List.of(new io.strata.core.config.CustomErrorResponse(502, null, null, 3)),
+            NOW);
+    assertEquals(3, custom.lifetimeSeconds());
   }
 
   @Test

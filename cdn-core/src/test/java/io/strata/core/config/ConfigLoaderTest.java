@@ -153,8 +153,9 @@ class ConfigLoaderTest {
                 "      origin: web\n    behaviors:",
                 "      origin: web\n      orign: web\n    behaviors:"));
     assertEquals(
-        "site.yaml:10:7: unknown field 'orign' in distributions[0].defaultBehavior"
-            + " (known: pathPattern, origin, cachePolicy, compress)",
+        "site.yaml:10:7: unknown field 'orign' in distributions[0].defaultBehavior (known:"
+            + " pathPattern, origin, cachePolicy, compress, viewerProtocolPolicy, allowedMethods,"
+            + " cachedMethods, trustedKeyGroups, customErrorResponses, responseHeadersPolicy)",
         e.getMessage());
   }
 
@@ -162,7 +163,8 @@ class ConfigLoaderTest {
   void unknownTopLevelFieldIsRejected() {
     ConfigException e = reject("distributions: []\ndistribution: []\n");
     assertEquals(
-        "site.yaml:2:1: unknown field 'distribution' in the top level (known: distributions)",
+        "site.yaml:2:1: unknown field 'distribution' in the top level (known: distributions,"
+            + " publicKeys, keyGroups, responseHeadersPolicies)",
         e.getMessage());
   }
 
@@ -397,7 +399,8 @@ class ConfigLoaderTest {
             minimalWith("    defaultBehavior:\n      origin: web\n", "    defaultBehavior: web\n"));
     assertEquals(
         "site.yaml:8:5: distributions[0].defaultBehavior: 'web' (expected: a mapping with fields"
-            + " pathPattern, origin, cachePolicy, compress)",
+            + " pathPattern, origin, cachePolicy, compress, viewerProtocolPolicy, allowedMethods,"
+            + " cachedMethods, trustedKeyGroups, customErrorResponses, responseHeadersPolicy)",
         e.getMessage());
     e = reject(minimalWith("aliases: [example.com]", "aliases: example.com"));
     assertEquals(

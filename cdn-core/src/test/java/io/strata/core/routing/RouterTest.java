@@ -20,7 +20,7 @@ class RouterTest {
   private static final Origin OTHER = new Origin("other", URI.create("http://10.0.0.9"));
 
   private static final Behavior API_BEHAVIOR =
-      new Behavior(PathPattern.parse("/api/*"), "api", CachePolicy.DISABLED, false);
+      new Behavior(PathPattern.parse("/api/*"), "api", CachePolicy.DISABLED);
   private static final Behavior API_V1_BEHAVIOR =
       new Behavior(PathPattern.parse("/api/v1/*"), "web");
   private static final Behavior CSS_BEHAVIOR = new Behavior(PathPattern.parse("*.css"), "web");

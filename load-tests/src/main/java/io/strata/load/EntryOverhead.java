@@ -1,0 +1,85 @@
+package io.strata.load;
+
+import io.strata.core.cache.CacheDecision;
+import io.strata.core.cache.CacheKey;
+import io.strata.core.cache.CacheStore;
+import io.strata.core.cache.CachedObject;
+import io.strata.core.time.Clock;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import java.lang.management.ManagementFactory;
+
+/**
+ * Measures what one stored entry costs on the heap beyond its body: stores N small entries in a
+ * {@link CacheStore}, forces full collections, and divides the growth of the used heap by N.
+ *
+ * <p>{@code java -Xmx2g -XX:+UseSerialGC -cp benchmarks.jar io.strata.load.EntryOverhead [N]
+ * [BODY_BYTES]}. Two runs are printed: entries with the headers a typical origin response leaves
+ * after hop-by-hop filtering, and entries with no headers at all (the store's own structure).
+ */
+public final class EntryOverhead {
+  private EntryOverhead() {}
+
+  public static void main(String[] args) {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    int bodyBytes = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+    measure("typical headers (6)", n, bodyBytes, true);
+    measure("no headers", n, bodyBytes, false);
+  }
+
+  private static void measure(String label, int n, int bodyBytes, boolean withHeaders) {
+    long now = System.currentTimeMillis();
+    CacheStore store = new CacheStore(Long.MAX_VALUE / 2, 0, Clock.SYSTEM);
+    // Everything an entry holds is allocated after the baseline, as a fill allocates it: the key
+    // and its path string, the body buffer and its wrapper, the headers, the store's node.
+    long before = usedHeapAfterGc();
+    long weights = 0;
+    for (int i = 0; i < n; i++) {
+      Buffer body = Buffer.buffer(new byte[bodyBytes]);
+      MultiMap headers = HttpHeaders.headers();
+      if (withHeaders) {
+        headers
+            .add("Date", "Sun, 29 Nov 2026 05:00:00 GMT")
+            .add("Content-Type", "application/octet-stream")
+            .add("Content-Length", Integer.toString(bodyBytes))
+            .add("Cache-Control", "public, max-age=3600")
+            .add("ETag", "\"" + Integer.toHexString(i) + "\"")
+            .add("Via", "1.1 regional-8081 (strata)");
+      }
+      CachedObject object =
+          new CachedObject(
+              200, headers, body, now, 0, new CacheDecision(true, 3600, false, 0, -1, false, ""));
+      weights += object.weight();
+      store.put(
+          new CacheKey("site", "localhost", "/gen/1k/object-" + i, "", ""),
+          name -> java.util.List.of(),
+          (name, value) -> value,
+          object);
+    }
+    store.cleanUp();
+    long after = usedHeapAfterGc();
+    if (store.entryCount() != n) {
+      throw new IllegalStateException("stored " + store.entryCount() + " of " + n);
+    }
+    double perEntry = (double) (after - before) / n - bodyBytes;
+    System.out.printf(
+        "%-20s N=%d body=%d B: heap per entry beyond the body bytes %.0f B;"
+            + " the store charges %.0f B beyond the body (weight)%n",
+        label, n, bodyBytes, perEntry, (double) weights / n - bodyBytes);
+    // Keep everything reachable until after the measurement.
+    if (store.get(new CacheKey("site", "localhost", "/gen/1k/object-0", "", "")) == null) {
+      throw new IllegalStateException("first entry missing");
+    }
+  }
+
+  private static long usedHeapAfterGc() {
+    var memory = ManagementFactory.getMemoryMXBean();
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+      used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+    }
+    return used;
+  }
+}
