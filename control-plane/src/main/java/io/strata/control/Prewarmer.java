@@ -277,6 +277,8 @@ final class Prewarmer {
     String host = state.getString("host");
     int[] running = {0};
     boolean[] saving = {false};
+    @SuppressWarnings("unchecked")
+    Future<Void>[] lastSave = new Future[] {Future.succeededFuture()};
     Runnable[] next = new Runnable[1];
     next[0] =
         () -> {
@@ -308,9 +310,17 @@ final class Prewarmer {
                                 ? "Completed"
                                 : "CompletedWithFailures");
                       }
-                      if (finished || !saving[0]) {
+                      // Saves run one after another, so an earlier progress save can never land
+                      // after the final one and leave the job looking unfinished.
+                      JsonObject snapshot = state.copy();
+                      if (finished) {
+                        lastSave[0] = lastSave[0].transform(v -> save(job, snapshot));
+                      } else if (!saving[0]) {
                         saving[0] = true;
-                        save(job, state.copy()).onComplete(v -> saving[0] = false);
+                        lastSave[0] =
+                            lastSave[0]
+                                .transform(v -> save(job, snapshot))
+                                .onComplete(v -> saving[0] = false);
                       }
                       next[0].run();
                     });
@@ -375,19 +385,25 @@ final class Prewarmer {
             .putHeader("User-Agent", "strata-prewarm")
             .setTimeout(30_000);
     long start = System.nanoTime();
+    // The end is awaited in the callback that delivers the response, never in a later task: a
+    // short response can be complete before a callback chained from another context runs.
     return client
         .request(options)
-        .compose(r -> r.send())
         .compose(
-            response ->
-                response
-                    .end()
-                    .map(
-                        v ->
-                            new JsonObject()
-                                .put("status", response.statusCode())
-                                .put("xCache", response.getHeader("X-Cache"))
-                                .put("millis", (System.nanoTime() - start) / 1_000_000)));
+            r ->
+                r.send()
+                    .compose(
+                        response ->
+                            response
+                                .end()
+                                .map(
+                                    v ->
+                                        new JsonObject()
+                                            .put("status", response.statusCode())
+                                            .put("xCache", response.getHeader("X-Cache"))
+                                            .put(
+                                                "millis",
+                                                (System.nanoTime() - start) / 1_000_000))));
   }
 
   /** The {@code <loc>} URLs of a sitemap (urlset) document. */

@@ -24,6 +24,9 @@ import io.strata.core.viewer.CountryLookup;
 import io.strata.core.viewer.ViewerPipeline;
 import io.strata.dist.cli.Cli;
 import io.strata.edge.EdgeNode;
+import io.strata.functions.FunctionRuntime;
+import io.strata.functions.env.RuntimeSettings;
+import io.strata.functions.invoke.Auth;
 import io.strata.regional.RegionalNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -70,7 +73,10 @@ public final class Main {
               + " up: --control-plane-tls-cert PEM --control-plane-tls-key PEM",
           "  --geoip-db FILE (up, edge): a MaxMind country database for geo restrictions;"
               + " --max-connections 10000 (up, edge)",
+          "  --functions-port 9300 --functions-dir DATA/functions --functions-access-key ID"
+              + " --functions-secret-key SECRET (the Lambda-compatible function runtime)",
           "every flag can also be set as an environment variable: --edge-port is STRATA_EDGE_PORT",
+          FunctionsCommand.USAGE,
           SigningCommands.USAGE,
           Cli.USAGE_TEXT);
 
@@ -85,6 +91,14 @@ public final class Main {
     if (args.length == 0 || Set.of("help", "--help", "-h").contains(args[0])) {
       System.out.println(USAGE);
       System.exit(args.length == 0 ? 2 : 0);
+    }
+    if (args[0].equals("functions")) {
+      System.exit(
+          FunctionsCommand.run(
+              Arrays.asList(args).subList(1, args.length),
+              System.getenv(),
+              System.out,
+              System.err));
     }
     if (Cli.COMMANDS.contains(args[0])) {
       System.exit(Cli.run(Arrays.asList(args), System.getenv(), System.out, System.err));
@@ -152,7 +166,11 @@ public final class Main {
                       "tls-cert",
                       "tls-key",
                       "geoip-db",
-                      "max-connections"),
+                      "max-connections",
+                      "functions-port",
+                      "functions-dir",
+                      "functions-access-key",
+                      "functions-secret-key"),
                   env));
       case "edge" ->
           edge(
@@ -295,6 +313,10 @@ public final class Main {
     int tlsPort = flags.port("edge-tls-port", 8443);
     TlsSettings tls = tls(flags, host, tlsPort);
     EdgeOptions edgeOptions = edgeOptions(flags, tls);
+    int functionsPort = flags.port("functions-port", 9300);
+    Path functionsDir =
+        Path.of(flags.get("functions-dir", cpOptions.dataDir().resolve("functions").toString()));
+    Auth functionsAuth = functionsAuth(flags, host);
     Vertx vertx = vertx();
     Stops stops = new Stops();
     return starting(
@@ -385,12 +407,27 @@ public final class Main {
                           vertx,
                           new ListenOptions(host, adminPort, 1),
                           registry,
-                          List.of("edge", "regional", "origin", "control-plane"),
+                          List.of("edge", "regional", "origin", "control-plane", "functions"),
                           () -> true),
                       "admin",
                       host,
                       adminPort,
                       "admin-port")
+                  .port();
+          // Its environments (child processes) stop with Vert.x, or with the JVM on Ctrl-C.
+          int functions =
+              await(
+                      FunctionRuntime.start(
+                          vertx,
+                          host,
+                          functionsPort,
+                          RuntimeSettings.defaults(functionsDir),
+                          functionsAuth,
+                          registry),
+                      "function runtime",
+                      host,
+                      functionsPort,
+                      "functions-port")
                   .port();
           List<String> lines = new ArrayList<>();
           lines.add("Strata is up (all roles in one JVM). Ctrl-C stops it.");
@@ -407,6 +444,7 @@ public final class Main {
           lines.add("  regional cache   " + h + regional.port() + "/");
           lines.add("  example origin   " + h + origin + "/");
           lines.add("  metrics, health  " + h + admin + "/metrics  " + h + admin + "/health");
+          lines.add("  functions        " + h + functions + "/2015-03-31/functions  (Lambda API)");
           lines.add(
               "  control plane    "
                   + cpUrl
@@ -438,8 +476,35 @@ public final class Main {
                   "admin",
                   admin,
                   "control-plane",
-                  cp.port()));
+                  cp.port(),
+                  "functions",
+                  functions));
         });
+  }
+
+  /**
+   * SigV4 keys for the function API when both flags are given; unsigned calls are accepted only
+   * when listening on loopback.
+   */
+  private static Auth functionsAuth(Flags flags, String host) {
+    String id = flags.get("functions-access-key", null);
+    String secret = flags.get("functions-secret-key", null);
+    if ((id == null) != (secret == null)) {
+      throw new Flags.UsageException(
+          "--functions-access-key and --functions-secret-key go together");
+    }
+    boolean loopback;
+    try {
+      loopback = java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw new Flags.UsageException("--host: unknown host '" + host + "'");
+    }
+    if (id == null && !loopback) {
+      throw new Flags.UsageException(
+          "--functions-access-key and --functions-secret-key are required when --host is not"
+              + " loopback (unsigned invocations are accepted only on loopback)");
+    }
+    return new Auth(id == null ? Map.of() : Map.of(id, secret), loopback);
   }
 
   private static Running controlPlane(Flags flags) {

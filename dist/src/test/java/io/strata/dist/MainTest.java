@@ -47,6 +47,8 @@ class MainTest {
             "0",
             "--control-plane-port",
             "0",
+            "--functions-port",
+            "0",
             "--data",
             dir.resolve("data").toString());
     Vertx client = Vertx.vertx();
@@ -76,8 +78,14 @@ class MainTest {
               "strata_node_config_version{node=\"edge-0\",role=\"edge\"} " + published.group(1)),
           metrics);
       assertEquals(
-          "{\"status\":\"UP\",\"roles\":[\"edge\",\"regional\",\"origin\",\"control-plane\"]}",
+          "{\"status\":\"UP\",\"roles\":[\"edge\",\"regional\",\"origin\",\"control-plane\",\"functions\"]}",
           admin.get("/health").text());
+      try (TestClient functions =
+          new TestClient(client, running.started().ports().get("functions"))) {
+        TestClient.Response list = functions.get("/2015-03-31/functions");
+        assertEquals(200, list.status(), "the function runtime's Lambda API is up");
+        assertEquals("{\"Functions\":[]}", list.text());
+      }
       assertEquals(404, viewer.get("/metrics").status(), "metrics never on a viewer-facing port");
 
       // HTTPS with the self-signed development certificate, HTTP/2 by ALPN.
