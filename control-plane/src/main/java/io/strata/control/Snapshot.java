@@ -49,23 +49,35 @@ final class Snapshot {
   JsonObject document() {
     JsonArray distributions = new JsonArray();
     Set<String> keyGroups = new TreeSet<>();
+    Set<String> headerPolicies = new TreeSet<>();
     for (JsonObject d : resources.get(ResourceKind.DISTRIBUTION).values()) {
       JsonObject copy = d.copy();
       copy.remove("cacheTagHeader");
       copy.remove("comment");
       if (copy.getValue("defaultBehavior") instanceof JsonObject b) {
-        resolveBehavior(b, keyGroups);
+        resolveBehavior(b, keyGroups, headerPolicies);
       }
       if (copy.getValue("behaviors") instanceof JsonArray list) {
         for (Object b : list) {
           if (b instanceof JsonObject behavior) {
-            resolveBehavior(behavior, keyGroups);
+            resolveBehavior(behavior, keyGroups, headerPolicies);
           }
         }
       }
       distributions.add(copy);
     }
     JsonObject doc = new JsonObject().put("distributions", distributions);
+    if (!headerPolicies.isEmpty()) {
+      // Nodes read response headers policies from the top level, named by id in each behavior.
+      JsonArray policies = new JsonArray();
+      for (String id : headerPolicies) {
+        JsonObject policy = resources.get(ResourceKind.RESPONSE_HEADERS_POLICY).get(id);
+        if (policy != null) {
+          policies.add(withoutDescriptiveFields(policy).put("id", id));
+        }
+      }
+      doc.put("responseHeadersPolicies", policies);
+    }
     if (!keyGroups.isEmpty()) {
       JsonArray groups = new JsonArray();
       Set<String> keys = new TreeSet<>();
@@ -90,18 +102,20 @@ final class Snapshot {
     return doc;
   }
 
-  private void resolveBehavior(JsonObject behavior, Set<String> keyGroups) {
+  private void resolveBehavior(
+      JsonObject behavior, Set<String> keyGroups, Set<String> headerPolicies) {
     inline(behavior, "cachePolicyId", "cachePolicy", ResourceKind.CACHE_POLICY);
     inline(
         behavior,
         "originRequestPolicyId",
         "originRequestPolicy",
         ResourceKind.ORIGIN_REQUEST_POLICY);
-    inline(
-        behavior,
-        "responseHeadersPolicyId",
-        "responseHeadersPolicy",
-        ResourceKind.RESPONSE_HEADERS_POLICY);
+    if (behavior.remove("responseHeadersPolicyId") instanceof String id) {
+      behavior.put("responseHeadersPolicy", id);
+    }
+    if (behavior.getValue("responseHeadersPolicy") instanceof String id) {
+      headerPolicies.add(id);
+    }
     if (behavior.getValue("trustedKeyGroups") instanceof JsonArray groups) {
       groups.forEach(g -> keyGroups.add(String.valueOf(g)));
     }
@@ -114,15 +128,19 @@ final class Snapshot {
     JsonObject policy = resources.get(kind).get(id);
     behavior.remove(refField);
     if (policy != null) {
-      JsonObject inlined = new JsonObject();
-      policy.forEach(
-          e -> {
-            if (!DESCRIPTIVE_FIELDS.contains(e.getKey())) {
-              inlined.put(e.getKey(), e.getValue());
-            }
-          });
-      behavior.put(field, inlined);
+      behavior.put(field, withoutDescriptiveFields(policy));
     }
+  }
+
+  private static JsonObject withoutDescriptiveFields(JsonObject resource) {
+    JsonObject copy = new JsonObject();
+    resource.forEach(
+        e -> {
+          if (!DESCRIPTIVE_FIELDS.contains(e.getKey())) {
+            copy.put(e.getKey(), e.getValue());
+          }
+        });
+    return copy;
   }
 
   /**
