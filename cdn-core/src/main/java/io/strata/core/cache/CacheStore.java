@@ -225,10 +225,6 @@ public final class CacheStore {
     return byteBudget;
   }
 
-  public long staleRetentionMillis() {
-    return staleRetentionMillis;
-  }
-
   /** Sum of the weights of the entries held now. */
   public long weightedSize() {
     return cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);

@@ -105,10 +105,6 @@ public final class CachedObject {
     return headers.get("Last-Modified");
   }
 
-  public boolean hasValidator() {
-    return etag() != null || lastModified() != null;
-  }
-
   /** RFC 9111 §4.2.3 {@code current_age} in milliseconds at {@code nowMillis}. */
   public long currentAgeMillis(long nowMillis) {
     return correctedInitialAgeMillis + Math.max(0, nowMillis - responseTimeMillis);

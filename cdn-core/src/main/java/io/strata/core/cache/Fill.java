@@ -37,14 +37,13 @@ public final class Fill {
     void wake();
   }
 
-  /** What {@link #read} found at a reader's position. Exactly one of the fields is meaningful. */
+  /**
+   * What {@link #read} found at a reader's position: a chunk, the end, a failure, or none (nothing
+   * yet).
+   */
   public record Read(Buffer chunk, boolean end, Throwable error) {
     static final Read NOTHING_YET = new Read(null, false, null);
     static final Read END = new Read(null, true, null);
-
-    public boolean nothingYet() {
-      return chunk == null && !end && error == null;
-    }
   }
 
   /** Called once, outside any lock, when a fill stops being joinable. */
@@ -271,11 +270,6 @@ public final class Fill {
       upstream.resume();
     }
     return result;
-  }
-
-  /** Number of readers attached now. */
-  public synchronized int readerCount() {
-    return readers.size();
   }
 
   private Position position(Reader reader) {
