@@ -90,7 +90,10 @@ class StreamingAndFailoverTest {
         assertEquals(200, r.status());
         assertEquals("object /obj/" + i, r.text());
       }
-      assertEquals(120, origin.totalHits());
+      // A request on its way through the regional node as it closes may be retried on the other
+      // node (a GET is safe to retry), so the origin can see one extra request, never fewer.
+      int hits = origin.totalHits();
+      assertTrue(hits >= 120 && hits <= 121, "origin requests: " + hits);
     }
   }
 
