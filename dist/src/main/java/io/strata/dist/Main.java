@@ -1,46 +1,40 @@
 package io.strata.dist;
 
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import static io.strata.dist.Startup.await;
+import static io.strata.dist.Startup.configPath;
+import static io.strata.dist.Startup.edgeOptions;
+import static io.strata.dist.Startup.home;
+import static io.strata.dist.Startup.hostForUrl;
+import static io.strata.dist.Startup.listen;
+import static io.strata.dist.Startup.registry;
+import static io.strata.dist.Startup.router;
+import static io.strata.dist.Startup.tls;
+import static io.strata.dist.Startup.vertx;
+
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.strata.control.ControlPlane;
 import io.strata.control.ControlPlaneOptions;
 import io.strata.core.config.ConfigException;
-import io.strata.core.config.ConfigLoader;
-import io.strata.core.config.ViewerCertificate;
 import io.strata.core.control.NodeAgent;
 import io.strata.core.routing.Router;
 import io.strata.core.server.AdminServer;
 import io.strata.core.server.CacheNode;
-import io.strata.core.server.Certificates;
 import io.strata.core.server.EdgeOptions;
 import io.strata.core.server.ListenOptions;
 import io.strata.core.server.TlsSettings;
 import io.strata.core.time.Clock;
-import io.strata.core.viewer.CountryLookup;
-import io.strata.core.viewer.ViewerPipeline;
 import io.strata.dist.cli.Cli;
 import io.strata.edge.EdgeNode;
-import io.strata.functions.FunctionRuntime;
-import io.strata.functions.env.RuntimeSettings;
-import io.strata.functions.invoke.Auth;
 import io.strata.regional.RegionalNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import java.net.BindException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -80,9 +74,9 @@ public final class Main {
           SigningCommands.USAGE,
           Cli.USAGE_TEXT);
 
-  private static final long DEFAULT_EDGE_BYTES = 256L << 20;
-  private static final long DEFAULT_REGIONAL_BYTES = 1L << 30;
-  private static final long DEFAULT_MAX_OBJECT_BYTES = 64L << 20;
+  static final long DEFAULT_EDGE_BYTES = 256L << 20;
+  static final long DEFAULT_REGIONAL_BYTES = 1L << 30;
+  static final long DEFAULT_MAX_OBJECT_BYTES = 64L << 20;
 
   private Main() {}
 
@@ -138,7 +132,7 @@ public final class Main {
     List<String> rest = args.subList(1, args.size());
     return switch (args.get(0)) {
       case "up" ->
-          up(
+          UpCommand.up(
               Flags.parse(
                   rest,
                   Set.of(
@@ -271,7 +265,7 @@ public final class Main {
   }
 
   /** What to stop before Vert.x closes, collected while a command starts. */
-  private static final class Stops extends ArrayList<java.util.function.Supplier<Future<?>>> {
+  static final class Stops extends ArrayList<java.util.function.Supplier<Future<?>>> {
     private static final long serialVersionUID = 1L;
   }
 
@@ -279,8 +273,7 @@ public final class Main {
    * Runs {@code body}; if it fails, stops what it started (collected in {@code stops}) and closes
    * {@code vertx}, so a failed start leaves nothing behind.
    */
-  private static Running starting(
-      Vertx vertx, Stops stops, java.util.function.Supplier<Started> body) {
+  static Running starting(Vertx vertx, Stops stops, java.util.function.Supplier<Started> body) {
     try {
       Started started = body.get();
       started.lines().forEach(System.out::println);
@@ -291,220 +284,8 @@ public final class Main {
     }
   }
 
-  private static Running starting(Vertx vertx, java.util.function.Supplier<Started> body) {
+  static Running starting(Vertx vertx, java.util.function.Supplier<Started> body) {
     return starting(vertx, new Stops(), body);
-  }
-
-  private static Running up(Flags flags) {
-    Path home = home();
-    Path configFile = configPath(flags, home.resolve("examples/site.yaml"));
-    String host = flags.get("host", "127.0.0.1");
-    long maxObject = flags.bytes("max-object-bytes", DEFAULT_MAX_OBJECT_BYTES);
-    long regionalBytes = flags.bytes("regional-cache-bytes", DEFAULT_REGIONAL_BYTES);
-    long edgeBytes = flags.bytes("edge-cache-bytes", DEFAULT_EDGE_BYTES);
-    int originPort = flags.port("origin-port", 8000);
-    int regionalPort = flags.port("regional-port", 8081);
-    int edgePort = flags.port("edge-port", 8080);
-    int adminPort = flags.port("admin-port", 9091);
-    int cpPort = flags.port("control-plane-port", 9090);
-    ControlPlaneOptions cpOptions =
-        ControlPlaneWiring.options(flags, home, host, cpPort, "control-plane-tls");
-    Path site = Path.of(flags.get("site", home.resolve("examples/site").toString()));
-    int tlsPort = flags.port("edge-tls-port", 8443);
-    TlsSettings tls = tls(flags, host, tlsPort);
-    EdgeOptions edgeOptions = edgeOptions(flags, tls);
-    int functionsPort = flags.port("functions-port", 9300);
-    Path functionsDir =
-        Path.of(flags.get("functions-dir", cpOptions.dataDir().resolve("functions").toString()));
-    Auth functionsAuth = functionsAuth(flags, host);
-    Vertx vertx = vertx();
-    Stops stops = new Stops();
-    return starting(
-        vertx,
-        stops,
-        () -> {
-          PrometheusMeterRegistry registry = registry();
-          ControlPlane cp =
-              await(
-                  ControlPlane.start(vertx, cpOptions, registry),
-                  "control plane",
-                  host,
-                  cpPort,
-                  "control-plane-port");
-          stops.add(cp::close);
-          List<String> imported = ControlPlaneWiring.importFile(cp, configFile);
-          String h = "http://" + hostForUrl(host) + ":";
-          URI cpUrl =
-              URI.create((cp.tls() ? "https://" : "http://") + hostForUrl(host) + ":" + cp.port());
-          int origin =
-              await(
-                      ExampleOrigin.start(vertx, listen(host, originPort), site),
-                      "example origin",
-                      host,
-                      originPort,
-                      "origin-port")
-                  .port();
-          CacheNode regional =
-              await(
-                  RegionalNode.start(
-                      vertx,
-                      "regional-" + regionalPort,
-                      listen(host, regionalPort),
-                      regionalBytes,
-                      maxObject,
-                      ControlPlaneWiring.emptyRouter(),
-                      registry,
-                      Clock.SYSTEM),
-                  "regional cache",
-                  host,
-                  regionalPort,
-                  "regional-port");
-          URI regionalUrl = URI.create("http://" + hostForUrl(host) + ":" + regional.port());
-          CacheNode edge =
-              await(
-                  EdgeNode.start(
-                      vertx,
-                      "edge-" + edgePort,
-                      listen(host, edgePort),
-                      edgeBytes,
-                      maxObject,
-                      List.of(regionalUrl),
-                      ControlPlaneWiring.emptyRouter(),
-                      registry,
-                      Clock.SYSTEM,
-                      edgeOptions),
-                  "edge",
-                  host,
-                  edgePort,
-                  "edge-port",
-                  tlsPort,
-                  "edge-tls-port");
-          List<NodeAgent> agents = new ArrayList<>();
-          for (var n : List.of(Map.entry("regional", regional), Map.entry("edge", edge))) {
-            NodeAgent agent =
-                await(
-                    ControlPlaneWiring.follow(
-                        vertx,
-                        n.getValue(),
-                        cpUrl,
-                        cp.localNodeToken(),
-                        n.getKey(),
-                        h + n.getValue().port(),
-                        cpOptions.dataDir(),
-                        registry,
-                        null),
-                    n.getKey() + " config follower",
-                    host,
-                    n.getValue().port(),
-                    n.getKey() + "-port");
-            stops.add(0, agent::stop);
-            agents.add(agent);
-          }
-          ControlPlaneWiring.awaitApplied(agents, cp.configVersion(), 15_000);
-          int admin =
-              await(
-                      AdminServer.start(
-                          vertx,
-                          new ListenOptions(host, adminPort, 1),
-                          registry,
-                          List.of("edge", "regional", "origin", "control-plane", "functions"),
-                          () -> true),
-                      "admin",
-                      host,
-                      adminPort,
-                      "admin-port")
-                  .port();
-          // Its environments (child processes) stop with Vert.x, or with the JVM on Ctrl-C.
-          int functions =
-              await(
-                      FunctionRuntime.start(
-                          vertx,
-                          host,
-                          functionsPort,
-                          RuntimeSettings.defaults(functionsDir),
-                          functionsAuth,
-                          registry),
-                      "function runtime",
-                      host,
-                      functionsPort,
-                      "functions-port")
-                  .port();
-          List<String> lines = new ArrayList<>();
-          lines.add("Strata is up (all roles in one JVM). Ctrl-C stops it.");
-          lines.add("  edge (viewers)   " + h + edge.port() + "/");
-          lines.add(
-              "  edge over TLS    https://"
-                  + hostForUrl(host)
-                  + ":"
-                  + edge.tlsPort()
-                  + "/"
-                  + (flags.get("tls-cert", null) == null
-                      ? "  (self-signed development certificate: curl -k)"
-                      : ""));
-          lines.add("  regional cache   " + h + regional.port() + "/");
-          lines.add("  example origin   " + h + origin + "/");
-          lines.add("  metrics, health  " + h + admin + "/metrics  " + h + admin + "/health");
-          lines.add("  functions        " + h + functions + "/2015-03-31/functions  (Lambda API)");
-          lines.add(
-              "  control plane    "
-                  + cpUrl
-                  + "/v1/  (config "
-                  + configFile.getFileName()
-                  + " imported: "
-                  + imported.stream().filter(l -> !l.startsWith("unchanged")).count()
-                  + " changed, version "
-                  + cp.configVersion()
-                  + ")");
-          if (cp.generatedAdminToken() != null) {
-            lines.add(
-                "  admin token      "
-                    + cp.generatedAdminToken()
-                    + "  (shown once; export STRATA_ADMIN_TOKEN=... for the strata CLI)");
-          }
-          lines.add("Try: curl -si " + h + edge.port() + "/ | grep -iE '^(x-cache|age|via):'");
-          return new Started(
-              lines,
-              Map.of(
-                  "edge",
-                  edge.port(),
-                  "edge-tls",
-                  edge.tlsPort(),
-                  "regional",
-                  regional.port(),
-                  "origin",
-                  origin,
-                  "admin",
-                  admin,
-                  "control-plane",
-                  cp.port(),
-                  "functions",
-                  functions));
-        });
-  }
-
-  /**
-   * SigV4 keys for the function API when both flags are given; unsigned calls are accepted only
-   * when listening on loopback.
-   */
-  private static Auth functionsAuth(Flags flags, String host) {
-    String id = flags.get("functions-access-key", null);
-    String secret = flags.get("functions-secret-key", null);
-    if ((id == null) != (secret == null)) {
-      throw new Flags.UsageException(
-          "--functions-access-key and --functions-secret-key go together");
-    }
-    boolean loopback;
-    try {
-      loopback = java.net.InetAddress.getByName(host).isLoopbackAddress();
-    } catch (java.net.UnknownHostException e) {
-      throw new Flags.UsageException("--host: unknown host '" + host + "'");
-    }
-    if (id == null && !loopback) {
-      throw new Flags.UsageException(
-          "--functions-access-key and --functions-secret-key are required when --host is not"
-              + " loopback (unsigned invocations are accepted only on loopback)");
-    }
-    return new Auth(id == null ? Map.of() : Map.of(id, secret), loopback);
   }
 
   private static Running controlPlane(Flags flags) {
@@ -769,153 +550,6 @@ public final class Main {
               List.of("example origin listening on " + host + ":" + bound),
               Map.of("origin", bound));
         });
-  }
-
-  /**
-   * The edge's HTTPS listener: the certificate and key from {@code --tls-cert}/{@code --tls-key}
-   * (PEM files), or a self-signed development certificate for localhost made at start-up.
-   */
-  private static TlsSettings tls(Flags flags, String host, int port) {
-    String certFile = flags.get("tls-cert", null);
-    String keyFile = flags.get("tls-key", null);
-    if ((certFile == null) != (keyFile == null)) {
-      throw new Flags.UsageException("--tls-cert and --tls-key go together");
-    }
-    ViewerCertificate certificate;
-    if (certFile == null) {
-      Certificates.Issued dev = Certificates.selfSigned(List.of("localhost", "127.0.0.1", "::1"));
-      certificate = new ViewerCertificate(dev.certificatePem(), dev.privateKeyPem());
-    } else {
-      try {
-        certificate =
-            new ViewerCertificate(
-                Files.readString(Path.of(certFile)), Files.readString(Path.of(keyFile)));
-      } catch (java.io.IOException e) {
-        throw new Flags.UsageException("--tls-cert/--tls-key: " + e.getMessage());
-      } catch (IllegalArgumentException e) {
-        throw new Flags.UsageException("--tls-cert/--tls-key: " + e.getMessage());
-      }
-    }
-    return new TlsSettings(listen(host, port), certificate);
-  }
-
-  /** The edge's options: HTTPS and the country database of {@code --geoip-db}, if given. */
-  private static EdgeOptions edgeOptions(Flags flags, TlsSettings tls) {
-    String database = flags.get("geoip-db", null);
-    CountryLookup countries = CountryLookup.NONE;
-    if (database != null) {
-      try {
-        countries = CountryLookup.maxMind(new java.io.File(database));
-      } catch (java.io.IOException e) {
-        throw new Flags.UsageException(
-            "--geoip-db: " + database + ": " + e.getMessage() + " (expected: a MaxMind DB file)");
-      }
-    }
-    String max =
-        flags.get("max-connections", Integer.toString(ViewerPipeline.DEFAULT_MAX_CONNECTIONS));
-    int maxConnections;
-    try {
-      maxConnections = Integer.parseInt(max);
-      if (maxConnections < 1) {
-        throw new NumberFormatException();
-      }
-    } catch (NumberFormatException e) {
-      throw new Flags.UsageException(
-          "--max-connections: '" + max + "' (expected: a positive number of connections)");
-    }
-    return new EdgeOptions(tls, maxConnections, countries);
-  }
-
-  private static Router router(Flags flags, Path home) {
-    return new Router(ConfigLoader.load(configPath(flags, home.resolve("examples/site.yaml"))));
-  }
-
-  /** The repository root (set by the {@code strata} script), or the working directory. */
-  private static Path home() {
-    return Path.of(System.getProperty("strata.home", "."));
-  }
-
-  private static Path configPath(Flags flags, Path fallback) {
-    Path path = Path.of(flags.get("config", fallback.toString()));
-    if (!Files.isRegularFile(path)) {
-      throw new Flags.UsageException("--config: no such file: " + path);
-    }
-    return path;
-  }
-
-  private static ListenOptions listen(String host, int port) {
-    return new ListenOptions(host, port, Math.max(1, Runtime.getRuntime().availableProcessors()));
-  }
-
-  private static String hostForUrl(String host) {
-    return host.contains(":") ? "[" + host + "]" : host;
-  }
-
-  private static Vertx vertx() {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-    LOG.log(
-        System.Logger.Level.INFO,
-        "transport: {0}",
-        vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
-    return vertx;
-  }
-
-  private static PrometheusMeterRegistry registry() {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmGcMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    return registry;
-  }
-
-  /** Waits for a role to start; a port in use becomes one clear line naming the flag to change. */
-  private static <T> T await(Future<T> future, String role, String host, int port, String flag) {
-    return await(future, role, host, port, flag, -1, null);
-  }
-
-  /** As above, for a role with an HTTPS listener too: its failures name the TLS port and flag. */
-  private static <T> T await(
-      Future<T> future,
-      String role,
-      String host,
-      int port,
-      String flag,
-      int tlsPort,
-      String tlsFlag) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (tlsFlag != null
-          && cause != null
-          && String.valueOf(cause.getMessage()).startsWith(CacheNode.TLS_LISTENER)) {
-        port = tlsPort;
-        flag = tlsFlag;
-      }
-      for (Throwable c = cause; c != null; c = c.getCause()) {
-        if (c instanceof BindException
-            || String.valueOf(c.getMessage()).contains("Address already in use")) {
-          throw new StartupException(
-              "cannot start the "
-                  + role
-                  + ": "
-                  + host
-                  + ":"
-                  + port
-                  + " is already in use (choose another port with --"
-                  + flag
-                  + " or "
-                  + Flags.envName(flag)
-                  + ")");
-        }
-      }
-      throw new StartupException(
-          "cannot start the " + role + " on " + host + ":" + port + ": " + cause);
-    } catch (Exception e) {
-      throw new StartupException(
-          "cannot start the " + role + " on " + host + ":" + port + ": " + e);
-    }
   }
 
   /** A role could not start: printed as one line, exit code 1. */
