@@ -87,20 +87,27 @@ public final class FunctionApi {
     int limit = invoke ? MAX_SYNC_PAYLOAD : MAX_MANAGEMENT_BODY;
     Buffer body = Buffer.buffer();
     boolean[] over = {false};
+    long[] discarded = {0};
     req.handler(
         chunk -> {
           if (over[0]) {
+            // The 413 is written; the rest of the body is read and dropped so the client, still
+            // sending, can read the answer. A body far past the limit is cut short.
+            discarded[0] += chunk.length();
+            if (discarded[0] > 4L * limit) {
+              req.connection().close();
+            }
             return;
           }
           if (body.length() + chunk.length() > limit) {
             over[0] = true;
+            req.response().putHeader("Connection", "close");
             error(
                 req.response(),
                 new LambdaException(
                     413,
                     "RequestTooLargeException",
                     "Request must be smaller than " + limit + " bytes for this operation"));
-            req.connection().close();
             return;
           }
           body.appendBuffer(chunk);
