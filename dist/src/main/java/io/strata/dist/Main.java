@@ -1,5 +1,6 @@
 package io.strata.dist;
 
+import static io.strata.dist.Startup.adminServer;
 import static io.strata.dist.Startup.await;
 import static io.strata.dist.Startup.configPath;
 import static io.strata.dist.Startup.edgeOptions;
@@ -17,10 +18,8 @@ import io.strata.control.ControlPlaneOptions;
 import io.strata.core.config.ConfigException;
 import io.strata.core.control.NodeAgent;
 import io.strata.core.routing.Router;
-import io.strata.core.server.AdminServer;
 import io.strata.core.server.CacheNode;
 import io.strata.core.server.EdgeOptions;
-import io.strata.core.server.ListenOptions;
 import io.strata.core.server.TlsSettings;
 import io.strata.core.time.Clock;
 import io.strata.dist.cli.Cli;
@@ -311,19 +310,7 @@ public final class Main {
                   port,
                   "port");
           stops.add(cp::close);
-          int admin =
-              await(
-                      AdminServer.start(
-                          vertx,
-                          new ListenOptions(host, adminPort, 1),
-                          registry,
-                          List.of("control-plane"),
-                          () -> true),
-                      "admin",
-                      host,
-                      adminPort,
-                      "admin-port")
-                  .port();
+          int admin = adminServer(vertx, host, adminPort, registry, List.of("control-plane"));
           List<String> lines = new ArrayList<>();
           if (configFile != null) {
             ControlPlaneWiring.importFile(cp, configFile).forEach(l -> lines.add("  " + l));
@@ -443,17 +430,7 @@ public final class Main {
                   tls == null ? -1 : tls.listen().port(),
                   "tls-port");
           followIfAsked(flags, vertx, stops, edge, "edge", host, registry);
-          await(
-              AdminServer.start(
-                  vertx,
-                  new ListenOptions(host, adminPort, 1),
-                  registry,
-                  List.of("edge"),
-                  () -> true),
-              "admin",
-              host,
-              adminPort,
-              "admin-port");
+          adminServer(vertx, host, adminPort, registry, List.of("edge"));
           return new Started(
               List.of(
                   "edge "
@@ -501,17 +478,7 @@ public final class Main {
                   port,
                   "port");
           followIfAsked(flags, vertx, stops, regional, "regional", host, registry);
-          await(
-              AdminServer.start(
-                  vertx,
-                  new ListenOptions(host, adminPort, 1),
-                  registry,
-                  List.of("regional"),
-                  () -> true),
-              "admin",
-              host,
-              adminPort,
-              "admin-port");
+          adminServer(vertx, host, adminPort, registry, List.of("regional"));
           return new Started(
               List.of(
                   "regional "

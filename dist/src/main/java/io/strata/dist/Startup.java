@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.strata.core.config.ConfigLoader;
 import io.strata.core.config.ViewerCertificate;
 import io.strata.core.routing.Router;
+import io.strata.core.server.AdminServer;
 import io.strata.core.server.CacheNode;
 import io.strata.core.server.Certificates;
 import io.strata.core.server.EdgeOptions;
@@ -181,5 +182,24 @@ final class Startup {
       throw new Main.StartupException(
           "cannot start the " + role + " on " + host + ":" + port + ": " + e);
     }
+  }
+
+  /**
+   * Starts the process's admin port ({@code /metrics}, {@code /health}); returns the bound port.
+   */
+  static int adminServer(
+      Vertx vertx,
+      String host,
+      int adminPort,
+      PrometheusMeterRegistry registry,
+      List<String> roles) {
+    return await(
+            AdminServer.start(
+                vertx, new ListenOptions(host, adminPort, 1), registry, roles, () -> true),
+            "admin",
+            host,
+            adminPort,
+            "admin-port")
+        .port();
   }
 }

@@ -4,6 +4,7 @@ import static io.strata.dist.Main.DEFAULT_EDGE_BYTES;
 import static io.strata.dist.Main.DEFAULT_MAX_OBJECT_BYTES;
 import static io.strata.dist.Main.DEFAULT_REGIONAL_BYTES;
 import static io.strata.dist.Main.starting;
+import static io.strata.dist.Startup.adminServer;
 import static io.strata.dist.Startup.await;
 import static io.strata.dist.Startup.configPath;
 import static io.strata.dist.Startup.edgeOptions;
@@ -18,10 +19,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.strata.control.ControlPlane;
 import io.strata.control.ControlPlaneOptions;
 import io.strata.core.control.NodeAgent;
-import io.strata.core.server.AdminServer;
 import io.strata.core.server.CacheNode;
 import io.strata.core.server.EdgeOptions;
-import io.strata.core.server.ListenOptions;
 import io.strata.core.server.TlsSettings;
 import io.strata.core.time.Clock;
 import io.strata.dist.Main.Running;
@@ -154,18 +153,12 @@ final class UpCommand {
           }
           ControlPlaneWiring.awaitApplied(agents, cp.configVersion(), 15_000);
           int admin =
-              await(
-                      AdminServer.start(
-                          vertx,
-                          new ListenOptions(host, adminPort, 1),
-                          registry,
-                          List.of("edge", "regional", "origin", "control-plane", "functions"),
-                          () -> true),
-                      "admin",
-                      host,
-                      adminPort,
-                      "admin-port")
-                  .port();
+              adminServer(
+                  vertx,
+                  host,
+                  adminPort,
+                  registry,
+                  List.of("edge", "regional", "origin", "control-plane", "functions"));
           // Its environments (child processes) stop with Vert.x, or with the JVM on Ctrl-C.
           int functions =
               await(

@@ -63,7 +63,7 @@ final class Tiers implements AutoCloseable {
                 router,
                 registry,
                 clock,
-                tls));
+                io.strata.core.server.EdgeOptions.withTls(tls)));
   }
 
   static String config(String originUrl) {

@@ -6,7 +6,6 @@ import io.strata.core.routing.Router;
 import io.strata.core.server.CacheNode;
 import io.strata.core.server.EdgeOptions;
 import io.strata.core.server.ListenOptions;
-import io.strata.core.server.TlsSettings;
 import io.strata.core.time.Clock;
 import io.strata.core.upstream.OriginUpstream;
 import io.strata.core.upstream.Upstream;
@@ -58,37 +57,11 @@ public final class EdgeNode {
 
   /**
    * Starts an edge with the viewer pipeline (protocol policy, methods, restrictions, rate limit,
-   * signed URLs and cookies, custom error responses) and, when {@code tls} is given, an HTTPS
-   * listener beside the plain-HTTP one.
+   * signed URLs and cookies, custom error responses) and its options: an HTTPS listener beside the
+   * plain-HTTP one when {@code options} has TLS settings, a connection cap, a country database.
    *
    * @param regionalNodes base URLs of the regional nodes; empty to go to the origins directly
-   * @param tls the HTTPS listener's settings, or {@code null} for plain HTTP only
    */
-  public static Future<CacheNode> start(
-      Vertx vertx,
-      String nodeId,
-      ListenOptions listen,
-      long byteBudget,
-      long maxObjectBytes,
-      List<URI> regionalNodes,
-      Router router,
-      MeterRegistry registry,
-      Clock clock,
-      TlsSettings tls) {
-    return start(
-        vertx,
-        nodeId,
-        listen,
-        byteBudget,
-        maxObjectBytes,
-        regionalNodes,
-        router,
-        registry,
-        clock,
-        EdgeOptions.withTls(tls));
-  }
-
-  /** As above, with all the edge's options: HTTPS listener, connection cap, country database. */
   public static Future<CacheNode> start(
       Vertx vertx,
       String nodeId,
