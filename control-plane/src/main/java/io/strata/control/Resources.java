@@ -401,6 +401,23 @@ final class Resources {
    * its rules live in one place ({@code io.strata.core.config.CachePolicy}).
    */
   private static List<ApiError.Problem> cachePolicyProblems(JsonObject body) {
+    // Each TTL on its own first, so every bad field is listed at once; the relations between
+    // them (min <= default <= max) are the configuration parser's, checked when all are numbers.
+    List<ApiError.Problem> fields = new ArrayList<>();
+    for (String ttl : List.of("minTtl", "defaultTtl", "maxTtl")) {
+      Object value = body.getValue(ttl);
+      if (value != null
+          && !(value instanceof Number n
+              && n.doubleValue() == Math.rint(n.doubleValue())
+              && n.longValue() >= 0)) {
+        fields.add(
+            new ApiError.Problem(
+                ttl, describe(value) + " (expected: a whole number of seconds >= 0)"));
+      }
+    }
+    if (!fields.isEmpty()) {
+      return fields;
+    }
     JsonObject policy = new JsonObject();
     body.forEach(
         e -> {

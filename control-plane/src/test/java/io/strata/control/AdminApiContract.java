@@ -116,6 +116,18 @@ abstract class AdminApiContract {
   }
 
   @Test
+  void everyBadCachePolicyFieldIsListedAtOnce() {
+    Api.Reply refused =
+        api.post(
+            "/v1/cache-policies",
+            new JsonObject().put("id", "bad").put("minTtl", -1).put("maxTtl", "never"));
+    assertEquals(400, refused.status());
+    String body = refused.json().encode();
+    assertTrue(body.contains("minTtl") && body.contains("-1"), body);
+    assertTrue(body.contains("maxTtl") && body.contains("never"), body);
+  }
+
+  @Test
   void yamlIsAcceptedOnInput() {
     Api.Reply created =
         api.send(
