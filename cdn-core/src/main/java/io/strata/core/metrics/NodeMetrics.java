@@ -25,10 +25,16 @@ public final class NodeMetrics {
   private final Counter bytesIn;
   private final Counter bytesOut;
   private final Timer upstreamLatency;
+  private final MeterRegistry registry;
+  private final Tags tags;
+  private final java.util.Map<String, Counter> pathRejections =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public NodeMetrics(
       MeterRegistry registry, String role, String nodeId, CacheStore store, FillRegistry fills) {
     Tags tags = Tags.of("role", role, "node", nodeId);
+    this.registry = registry;
+    this.tags = tags;
     for (int c = 1; c <= 5; c++) {
       responsesByClass[c] =
           Counter.builder("strata.requests")
@@ -105,6 +111,20 @@ public final class NodeMetrics {
         .description("Objects evicted to stay within the byte budget")
         .tags(tags)
         .register(registry);
+  }
+
+  /** A request refused for its path (malformed, or an alias of another behavior's path). */
+  public void pathRejected(String reason) {
+    pathRejections
+        .computeIfAbsent(
+            reason,
+            r ->
+                Counter.builder("strata.path.rejections")
+                    .description("Requests refused with 400 for an ambiguous or malformed path")
+                    .tags(tags)
+                    .tag("reason", r)
+                    .register(registry))
+        .increment();
   }
 
   public void response(int status, long bytesWritten) {

@@ -7,6 +7,8 @@ import io.strata.core.cache.Fill;
 import io.strata.core.cache.FillRegistry;
 import io.strata.core.compress.AcceptEncoding;
 import io.strata.core.metrics.NodeMetrics;
+import io.strata.core.routing.AliasGuard;
+import io.strata.core.routing.PathNormalizer;
 import io.strata.core.routing.Route;
 import io.strata.core.routing.Router;
 import io.strata.core.time.Clock;
@@ -97,10 +99,16 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
           response, 508, "Loop Detected", "The request has already passed this node.");
       return;
     }
-    String path = request.path();
-    if (path == null || path.isEmpty() || path.charAt(0) != '/') {
+    String rawPath = request.path();
+    if (rawPath == null || rawPath.isEmpty() || rawPath.charAt(0) != '/') {
       ErrorResponses.send(
           response, 400, "Bad Request", "The request target must be an absolute path.");
+      return;
+    }
+    // One canonical path for the behavior match, the cache key and the upstream request line.
+    String path = PathNormalizer.normalize(rawPath);
+    if (path == null) {
+      refusePath(request, id, PathNormalizer.problem(rawPath).tag());
       return;
     }
     HostAndPort authority = request.authority();
@@ -115,7 +123,12 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
           "No distribution is configured for this host name.");
       return;
     }
-    ViewerExchange exchange = viewer.run(request, route, router.config(), id);
+    AliasGuard.Alias alias = AliasGuard.check(router, host, path, route);
+    if (alias != null) {
+      refusePath(request, id, alias.tag());
+      return;
+    }
+    ViewerExchange exchange = viewer.run(request, route, router.config(), id, path);
     if (exchange == null) {
       return;
     }
@@ -153,6 +166,22 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
           safe ? "bypass" : "method",
           errorHook);
     }
+  }
+
+  /** 400 for a path Strata will not guess the meaning of; logged at debug, counted by reason. */
+  private void refusePath(HttpServerRequest request, String id, String reason) {
+    metrics.pathRejected(reason);
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        "{0}: path refused ({1}): {2}",
+        id,
+        reason,
+        request.path().length() > 200 ? request.path().substring(0, 200) : request.path());
+    ErrorResponses.send(
+        request.response(),
+        400,
+        "Bad Request",
+        "The request path is malformed or ambiguous (" + reason + ").");
   }
 
   /**

@@ -156,7 +156,25 @@ public final class PathPattern {
       case EXACT -> literal.equals(path);
       case PREFIX -> path.startsWith(literal);
       case SUFFIX -> path.endsWith(literal);
-      case GLOB -> path.length() >= minLength && globMatches(path);
+      case GLOB -> path.length() >= minLength && globMatches(path, false);
+    };
+  }
+
+  /**
+   * Like {@link #matches(String)}, with ASCII letters compared regardless of case: how a
+   * case-insensitive origin would read the path. Used only to find aliases of signed behaviors
+   * ({@link AliasGuard}); allocates nothing.
+   */
+  public boolean matchesIgnoringCase(String path) {
+    return switch (kind) {
+      case ANY -> true;
+      case EXACT -> literal.equalsIgnoreCase(path);
+      case PREFIX -> path.regionMatches(true, 0, literal, 0, literal.length());
+      case SUFFIX ->
+          path.length() >= literal.length()
+              && path.regionMatches(
+                  true, path.length() - literal.length(), literal, 0, literal.length());
+      case GLOB -> path.length() >= minLength && globMatches(path, true);
     };
   }
 
@@ -166,7 +184,7 @@ public final class PathPattern {
    * absorb, the later one can too), so the worst case is {@code O(path length × pattern length)},
    * with no recursion and no allocation.
    */
-  private boolean globMatches(String path) {
+  private boolean globMatches(String path, boolean ignoreCase) {
     final char[] p = glob;
     final int pLen = p.length;
     final int sLen = path.length();
@@ -182,7 +200,8 @@ public final class PathPattern {
           starS = si;
           continue;
         }
-        if (pc == '?' || pc == path.charAt(si)) {
+        char sc = path.charAt(si);
+        if (pc == '?' || pc == sc || (ignoreCase && asciiLower(pc) == asciiLower(sc))) {
           pi++;
           si++;
           continue;
@@ -234,6 +253,10 @@ public final class PathPattern {
   @Override
   public String toString() {
     return pattern;
+  }
+
+  private static char asciiLower(char c) {
+    return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
   }
 
   private static boolean isAllowed(char c) {

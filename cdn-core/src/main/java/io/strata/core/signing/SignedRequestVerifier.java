@@ -37,6 +37,16 @@ public final class SignedRequestVerifier {
           PolicySigner.KEY_PAIR_ID,
           PolicySigner.HASH_ALGORITHM);
 
+  /**
+   * The longest Base64 policy accepted: CloudFront's whole URL is at most 8,192 bytes, so a longer
+   * policy cannot come from a working signer; refusing it before decoding bounds the work a viewer
+   * can cause.
+   */
+  public static final int MAX_POLICY_CHARS = 8192;
+
+  /** The longest Base64 signature accepted: an RSA-4096 signature is 684 characters. */
+  public static final int MAX_SIGNATURE_CHARS = 1024;
+
   private final Map<String, PublicKey> trustedKeys;
   private final Cache<String, Boolean> verified = Caffeine.newBuilder().maximumSize(10_000).build();
 
@@ -51,6 +61,16 @@ public final class SignedRequestVerifier {
    * @return {@code null} if the request may proceed, or why it may not
    */
   public SigningError verify(SignedRequest request, long nowEpochSeconds) {
+    return verify(request, nowEpochSeconds, request.path());
+  }
+
+  /**
+   * Like {@link #verify(SignedRequest, long)}, for a request whose raw path is forwarded as {@code
+   * canonicalPath}: a custom policy's {@code Resource} must match both.
+   *
+   * @return {@code null} if the request may proceed, or why it may not
+   */
+  public SigningError verify(SignedRequest request, long nowEpochSeconds, String canonicalPath) {
     List<String> ownQuery = new ArrayList<>();
     Map<String, String> fromUrl = splitQuery(request.rawQuery(), ownQuery);
     if (fromUrl == null) {
@@ -83,8 +103,14 @@ public final class SignedRequestVerifier {
       return SigningError.UNKNOWN_KEY;
     }
     HashAlgorithm algorithm = HashAlgorithm.fromWire(hash);
-    if (algorithm == null || signature == null || signature.isEmpty()) {
+    if (algorithm == null
+        || signature == null
+        || signature.isEmpty()
+        || signature.length() > MAX_SIGNATURE_CHARS) {
       return SigningError.BAD_SIGNATURE;
+    }
+    if (policy != null && policy.length() > MAX_POLICY_CHARS) {
+      return SigningError.MALFORMED_POLICY;
     }
     byte[] signatureBytes;
     try {
@@ -102,7 +128,8 @@ public final class SignedRequestVerifier {
           algorithm,
           signature,
           signatureBytes,
-          nowEpochSeconds);
+          nowEpochSeconds,
+          canonicalPath);
     }
     if (expires == null || !expires.matches("[0-9]{1,10}")) {
       return SigningError.MALFORMED_POLICY;
@@ -126,7 +153,8 @@ public final class SignedRequestVerifier {
       HashAlgorithm algorithm,
       String signature,
       byte[] signatureBytes,
-      long now) {
+      long now,
+      String canonicalPath) {
     byte[] policyBytes;
     try {
       policyBytes = CloudFrontBase64.decode(encodedPolicy);
@@ -152,14 +180,19 @@ public final class SignedRequestVerifier {
     if (policy.sourceIp() != null && !policy.sourceIp().contains(request.clientAddress())) {
       return SigningError.WRONG_IP;
     }
-    if (policy.resource() != null
-        && !ResourcePattern.matches(
-            policy.resource(),
-            request.scheme(),
-            request.authority(),
-            request.path(),
-            String.join("&", ownQuery))) {
-      return SigningError.WRONG_RESOURCE;
+    if (policy.resource() != null) {
+      String query = String.join("&", ownQuery);
+      if (!ResourcePattern.matches(
+              policy.resource(), request.scheme(), request.authority(), request.path(), query)
+          || (!canonicalPath.equals(request.path())
+              && !ResourcePattern.matches(
+                  policy.resource(),
+                  request.scheme(),
+                  request.authority(),
+                  canonicalPath,
+                  query))) {
+        return SigningError.WRONG_RESOURCE;
+      }
     }
     return null;
   }
@@ -176,8 +209,10 @@ public final class SignedRequestVerifier {
       String signatureText,
       byte[] policyBytes,
       byte[] signatureBytes) {
+    // Keyed by a digest, not the text: a lookup then never compares a viewer's guess with a
+    // remembered valid signature byte by byte (String.equals stops at the first difference).
     String cacheKey =
-        keyId + '\n' + algorithm.wireName() + '\n' + signatureText + '\n' + policyText;
+        digest(keyId + '\n' + algorithm.wireName() + '\n' + signatureText + '\n' + policyText);
     if (verified.getIfPresent(cacheKey) != null) {
       return true;
     }
@@ -186,6 +221,16 @@ public final class SignedRequestVerifier {
     }
     verified.put(cacheKey, Boolean.TRUE);
     return true;
+  }
+
+  private static String digest(String text) {
+    try {
+      return java.util.Base64.getEncoder()
+          .encodeToString(
+              java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+    }
   }
 
   /** The canned policy's resource: scheme, host, path and the viewer's own query string. */

@@ -51,14 +51,18 @@ final class SignedRequestStage implements ViewerStage {
               return cookie == null ? null : cookie.getValue();
             },
             exchange.clientAddress());
+    // The signature covers the URL as the viewer sent it (CloudFront's rule); a custom policy's
+    // resource must also match the canonical path that is forwarded, so a wildcard resource cannot
+    // be stretched with dot segments.
     SigningError error =
-        verifier(exchange.config(), behavior).verify(signed, clock.millis() / 1000);
+        verifier(exchange.config(), behavior)
+            .verify(signed, clock.millis() / 1000, exchange.path());
     if (error != null) {
       rejections.count("signature_" + error.tag());
       exchange.refuse(403, "text/xml", error.xmlBody());
       return true;
     }
-    exchange.forwardUri(withoutSigningParameters(request.path(), request.query()));
+    exchange.forwardUri(withoutSigningParameters(exchange.path(), request.query()));
     removeSigningCookies(request);
     return false;
   }

@@ -22,6 +22,7 @@ public final class ViewerExchange {
   private final StrataConfig config;
   private final String requestId;
   private final ErrorPages errorPages;
+  private final String path;
   private String forwardUri;
   private byte[] clientAddress;
   private boolean internal;
@@ -31,13 +32,23 @@ public final class ViewerExchange {
       Route route,
       StrataConfig config,
       String requestId,
-      ErrorPages errorPages) {
+      ErrorPages errorPages,
+      String path) {
     this.request = request;
     this.route = route;
     this.config = config;
     this.requestId = requestId;
     this.errorPages = errorPages;
-    this.forwardUri = request.uri();
+    this.path = path;
+    String query = request.query();
+    // The canonical path goes upstream, never the raw one (see PathNormalizer).
+    this.forwardUri =
+        path.equals(request.path()) ? request.uri() : query == null ? path : path + "?" + query;
+  }
+
+  /** The canonical request path: what the behavior was matched with and what goes upstream. */
+  public String path() {
+    return path;
   }
 
   public HttpServerRequest request() {

@@ -109,10 +109,22 @@ public final class ViewerPipeline {
    */
   public ViewerExchange run(
       HttpServerRequest request, Route route, StrataConfig config, String requestId) {
+    return run(request, route, config, requestId, request.path());
+  }
+
+  /**
+   * Runs the stages for a routed request whose canonical path is {@code path} (what the behavior
+   * was matched with, and what is forwarded upstream).
+   *
+   * @return the exchange to continue with, or {@code null} if a stage answered the request
+   */
+  public ViewerExchange run(
+      HttpServerRequest request, Route route, StrataConfig config, String requestId, String path) {
     if (stages.isEmpty()) {
-      return new ViewerExchange(request, route, config, requestId, null);
+      return new ViewerExchange(request, route, config, requestId, null, path);
     }
-    ViewerExchange exchange = new ViewerExchange(request, route, config, requestId, errorPages);
+    ViewerExchange exchange =
+        new ViewerExchange(request, route, config, requestId, errorPages, path);
     if (errorPages.isInternal(request)) {
       // The secret must never travel further (a pass-through would hand it to the origin).
       request.headers().remove(ErrorPages.INTERNAL_HEADER);
