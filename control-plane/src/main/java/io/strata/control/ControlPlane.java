@@ -43,6 +43,7 @@ public final class ControlPlane {
   private final Store store;
   private final WorkerExecutor workers;
   private final Tokens tokens = new Tokens();
+  private final AuthThrottle authThrottle;
   private final Nodes nodes;
   private final Resources resources;
   private final Invalidations invalidations;
@@ -70,6 +71,7 @@ public final class ControlPlane {
             clock, nodes, options.maxPathsInProgress(), options.maxWildcardPathsInProgress());
     this.prewarmer = new Prewarmer(vertx, this::blocking, nodes, options.prewarmConcurrency());
     this.routes = new AdminRoutes(this).routes();
+    this.authThrottle = new AuthThrottle(clock, registry);
     this.localNodeToken = tokens.createEphemeral(Tokens.Role.NODE, "local-nodes");
     Gauge.builder("strata.control.config.version", published, p -> p.get().version())
         .description("The published configuration version")
@@ -350,6 +352,19 @@ public final class ControlPlane {
     }
     Tokens.TokenInfo caller = null;
     if (matched.access() != ApiRoute.Access.PUBLIC) {
+      String client =
+          request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+      long retryAfter = authThrottle.retryAfterSeconds(client);
+      if (retryAfter > 0) {
+        request.response().putHeader("Retry-After", Long.toString(retryAfter));
+        send(
+            request,
+            new ApiError(
+                429,
+                "TooManyRequests",
+                "too many invalid tokens from this address; retry in " + retryAfter + " s"));
+        return;
+      }
       String auth = request.getHeader("Authorization");
       if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
         send(
@@ -359,10 +374,8 @@ public final class ControlPlane {
       }
       caller = tokens.authenticate(auth.substring(7).trim());
       if (caller == null) {
-        LOG.log(
-            System.Logger.Level.WARNING,
-            "rejected an unknown token from {0}",
-            request.remoteAddress());
+        // Logged by the throttle once per window and address, not once per guess.
+        authThrottle.failed(client);
         send(request, new ApiError(401, "Unauthorized", "the bearer token is not valid"));
         return;
       }
@@ -375,6 +388,19 @@ public final class ControlPlane {
                 "a " + caller.role().wire + " token may not " + request.method() + " " + path));
         return;
       }
+    }
+    ApiError badParam = PathParams.check(params);
+    if (badParam != null) {
+      send(request, badParam);
+      return;
+    }
+    if (declaredLength(request) > MAX_BODY_BYTES) {
+      // Refused before a byte of it is read; the connection is not kept for the rest of it.
+      request.response().putHeader("Connection", "close");
+      send(
+          request,
+          new ApiError(413, "PayloadTooLarge", "the body exceeds " + MAX_BODY_BYTES + " bytes"));
+      return;
     }
     ApiRoute route = matched;
     request
@@ -426,6 +452,19 @@ public final class ControlPlane {
         });
   }
 
+  /** The declared {@code Content-Length}, or -1 when absent or not a number. */
+  private static long declaredLength(HttpServerRequest request) {
+    String value = request.getHeader("Content-Length");
+    if (value == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
   private static boolean allowed(ApiRoute.Access access, Tokens.Role role) {
     return switch (access) {
       case PUBLIC -> true;
@@ -468,7 +507,12 @@ public final class ControlPlane {
       error =
           new ApiError(500, "InternalError", "the control plane failed: " + failure.getMessage());
     }
-    if (error.status() >= 400 && error.status() < 500 && error.status() != 404) {
+    // 401 and 429 are counted and logged once a window by AuthThrottle, not once per guess.
+    if (error.status() >= 400
+        && error.status() < 500
+        && error.status() != 404
+        && error.status() != 401
+        && error.status() != 429) {
       LOG.log(
           System.Logger.Level.INFO,
           "admin API {0} {1}: {2} {3}",
