@@ -31,7 +31,9 @@ public final class VaryHeader {
     int i = 0;
     while (i < n) {
       char c = vary.charAt(i);
-      if (c == ',' || c == ' ' || c == '\t') {
+      // Any whitespace or control character around a member is padding (the final strip() below
+      // removes the same set), so " *" and "\u000b*" are both the "*" member.
+      if (c == ',' || isPadding(c)) {
         i++;
         continue;
       }
@@ -40,7 +42,7 @@ public final class VaryHeader {
         end++;
       }
       int last = end;
-      while (last > i && (vary.charAt(last - 1) == ' ' || vary.charAt(last - 1) == '\t')) {
+      while (last > i && isPadding(vary.charAt(last - 1))) {
         last--;
       }
       int len = last - i;
@@ -53,10 +55,14 @@ public final class VaryHeader {
       i = end;
     }
     int end = n;
-    while (end > 0 && ",\t ".indexOf(vary.charAt(end - 1)) >= 0) {
+    while (end > 0 && (vary.charAt(end - 1) == ',' || isPadding(vary.charAt(end - 1)))) {
       end--;
     }
     return vary.substring(0, end).strip() + ", " + ACCEPT_ENCODING;
+  }
+
+  private static boolean isPadding(char c) {
+    return c <= ' ' || Character.isWhitespace(c);
   }
 
   /** As {@link #withAcceptEncoding(String)} for all {@code Vary} field lines of a response. */
