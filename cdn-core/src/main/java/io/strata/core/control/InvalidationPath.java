@@ -1,5 +1,7 @@
 package io.strata.core.control;
 
+import io.strata.core.routing.PathNormalizer;
+
 /**
  * One path of an invalidation, with CloudFront's rules: case-sensitive; it must start with {@code
  * /}; {@code *} may appear only as the last character, where it matches any run of characters
@@ -39,9 +41,18 @@ public record InvalidationPath(String prefix, boolean wildcard) {
     int query = literal.indexOf('?');
     if (query >= 0) {
       // '/a?x=1' and '/a?*' both name the object stored for '/a'.
-      return new InvalidationPath(literal.substring(0, query), false);
+      return new InvalidationPath(canonical(literal.substring(0, query)), false);
     }
-    return new InvalidationPath(literal, wildcard);
+    return new InvalidationPath(canonical(literal), wildcard);
+  }
+
+  /**
+   * Cache keys hold canonical paths ({@link PathNormalizer}), so '/%64ocs/a' must invalidate what
+   * '/docs/a' stored. A path the normaliser refuses can name no stored object; it is kept as is.
+   */
+  private static String canonical(String literal) {
+    String canonical = PathNormalizer.normalize(literal);
+    return canonical == null ? literal : canonical;
   }
 
   /** Whether the cached object stored under {@code keyPath} (no query) is covered. */

@@ -70,6 +70,13 @@ class InvalidationTest {
   }
 
   @Test
+  void pathsAreNormalisedLikeTheCacheKeys() {
+    assertTrue(paths("/%64ocs/./a.html").covers(key("/docs/a.html"), object()));
+    assertTrue(paths("//docs/*").covers(key("/docs/b.html"), object()));
+    assertTrue(paths("/docs/a%2fb").covers(key("/docs/a%2Fb"), object()));
+  }
+
+  @Test
   void otherDistributionsAreNeverCovered() {
     assertFalse(
         paths("/*").covers(new CacheKey("other", "a.example", "/x", "GET", "", ""), object()));
