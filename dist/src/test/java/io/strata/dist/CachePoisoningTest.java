@@ -97,6 +97,13 @@ class CachePoisoningTest {
                                           + " body="
                                           + body);
                             }));
+    origin.on(
+        "/api/create",
+        req ->
+            req.response()
+                .setStatusCode(201)
+                .putHeader("Location", "/docs/%2e/invalidated.html")
+                .end());
     tiers = new Tiers(vertx, config(origin.url()), 1, null);
     viewer = new TestClient(vertx, tiers.edge.port());
   }
@@ -274,6 +281,15 @@ class CachePoisoningTest {
     assertEquals(0, origin.hits("/account;.css") + origin.hits("/account"));
     // A parameter that does not change the behavior is an ordinary path.
     assertEquals(200, raw("/docs;v=2/a.html").status());
+  }
+
+  @Test
+  void unsafeRequestInvalidatesTheCanonicalPathOfItsLocation() {
+    assertEquals("Miss from strata", raw("/docs/invalidated.html").header("X-Cache"));
+    assertEquals("Hit from strata", raw("/docs//invalidated.html").header("X-Cache"));
+    Response created = viewer.request(HttpMethod.POST, "/api/create", null, Buffer.buffer("{}"));
+    assertEquals(201, created.status());
+    assertEquals("Miss from strata", raw("/docs/invalidated.html").header("X-Cache"));
   }
 
   @Test

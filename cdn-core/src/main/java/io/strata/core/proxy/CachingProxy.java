@@ -309,7 +309,12 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
    * RFC 9111 §4.4: a successful unsafe request invalidates what is stored for its target URI, and
    * for a same-host {@code Location} or {@code Content-Location}.
    */
-  private void invalidate(String host, String path) {
+  private void invalidate(String host, String rawPath) {
+    // Keys hold canonical paths; a path the normaliser refuses was never stored.
+    String path = PathNormalizer.normalize(rawPath);
+    if (path == null) {
+      return;
+    }
     Route route = routes.get().route(host, path);
     if (route != null) {
       for (String coding : INVALIDATED_CODINGS) {

@@ -55,7 +55,7 @@ public final class AliasGuard {
         return Alias.PARAMETER;
       }
     }
-    if (!matched.viewer().trustedKeyGroups().isEmpty()) {
+    if (!matched.viewer().trustedKeyGroups().isEmpty() || !hasSignedBehavior(route)) {
       return null;
     }
     for (Behavior behavior : route.distribution().behaviors()) {
@@ -66,5 +66,15 @@ public final class AliasGuard {
       }
     }
     return null;
+  }
+
+  /** Most distributions have none: then no case-insensitive matching is done at all. */
+  private static boolean hasSignedBehavior(Route route) {
+    for (Behavior behavior : route.distribution().behaviors()) {
+      if (!behavior.viewer().trustedKeyGroups().isEmpty()) {
+        return true;
+      }
+    }
+    return false;
   }
 }
