@@ -97,6 +97,14 @@ class CachePoisoningTest {
                                           + " body="
                                           + body);
                             }));
+    for (String whoami : List.of("/whoami", "/api/whoami")) {
+      origin.on(
+          whoami,
+          req ->
+              req.response()
+                  .putHeader("Cache-Control", "max-age=600")
+                  .end("you are " + req.getHeader("X-Forwarded-For")));
+    }
     origin.on(
         "/api/create",
         req ->
@@ -170,6 +178,20 @@ class CachePoisoningTest {
     assertEquals("Hit from strata", clean.header("X-Cache"));
     assertEquals("page /home.html method=GET reflected= body=", clean.text());
     assertEquals(1, origin.hits("/home.html"));
+  }
+
+  @Test
+  void viewersForwardedForNeverReachesACachedFetch() {
+    MultiMap headers =
+        MultiMap.caseInsensitiveMultiMap().add("X-Forwarded-For", "<script>evil</script>");
+    Response poisoner = viewer.request(HttpMethod.GET, "/whoami", headers, null);
+    assertEquals("you are 127.0.0.1, 127.0.0.1", poisoner.text());
+    assertEquals("you are 127.0.0.1, 127.0.0.1", viewer.get("/whoami").text());
+    // Passed through uncached, the viewer's value is kept and appended to, as CloudFront does.
+    Response passed = viewer.request(HttpMethod.GET, "/api/whoami", headers, null);
+    assertEquals("you are <script>evil</script>, 127.0.0.1, 127.0.0.1", passed.text());
+    // ...and the response is not stored: the next viewer's request reaches the origin again.
+    assertEquals("you are 127.0.0.1, 127.0.0.1", viewer.get("/api/whoami").text());
   }
 
   @Test

@@ -78,7 +78,7 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
     this.metrics = metrics;
     this.clock = clock;
     this.viaToken = tier.viaToken();
-    ForwardedHeaders forwarded = new ForwardedHeaders(viaToken);
+    ForwardedHeaders forwarded = new ForwardedHeaders(viaToken, "edge".equals(tier.role()));
     this.fillStarter = new FillStarter(upstream, store, metrics, clock, forwarded);
     this.passThrough =
         new PassThrough(upstream, metrics, forwarded, viaToken, tier.nodeId(), this::invalidate);
