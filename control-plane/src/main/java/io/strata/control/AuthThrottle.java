@@ -14,11 +14,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * this is about keeping logs and CPU quiet rather than about the odds; it also limits what one
  * leaked prefix or a mistyped script can cost.
  *
- * <p>Fixed windows per address, started by the first failure. Memory is bounded: at most {@link
- * #MAX_TRACKED} addresses are tracked; beyond that, expired windows are swept first and, if every
- * one is live, the address is refused at once (an attacker able to spread over more addresses than
- * that is throttled as a whole). Each lock-out is logged once and counted in {@code
- * strata.control.auth.lockouts}; every invalid token in {@code strata.control.auth.failures}.
+ * <p>Fixed windows per client, started by the first failure; a client is an IPv4 address or an IPv6
+ * /64 (one host commonly holds a whole /64, so counting single IPv6 addresses would let it spread
+ * its guesses). Memory is bounded: at most {@link #MAX_TRACKED} clients are tracked; when the table
+ * is full of live windows, a new client's failures are counted but not tracked, so a flood of
+ * addresses can never lock out an operator who has not failed. Each lock-out is logged once and
+ * counted in {@code strata.control.auth.lockouts}; every invalid token in {@code
+ * strata.control.auth.failures}.
  */
 final class AuthThrottle {
   private static final System.Logger LOG = System.getLogger(AuthThrottle.class.getName());
@@ -61,14 +63,11 @@ final class AuthThrottle {
   }
 
   /** Seconds until {@code client} may try again, or 0 when it may try now. Counts the refusal. */
-  long retryAfterSeconds(String client) {
+  long retryAfterSeconds(String address) {
+    String client = clientOf(address);
     long now = clock.millis();
     Window w = windows.get(client);
     if (w == null) {
-      if (windows.size() >= MAX_TRACKED && !sweep(now)) {
-        refused.increment();
-        return WINDOW_MILLIS / 1000;
-      }
       return 0;
     }
     long end = w.startedAt + WINDOW_MILLIS;
@@ -84,9 +83,13 @@ final class AuthThrottle {
   }
 
   /** Records an invalid token from {@code client}. */
-  void failed(String client) {
+  void failed(String address) {
     failures.increment();
+    String client = clientOf(address);
     long now = clock.millis();
+    if (!windows.containsKey(client) && windows.size() >= MAX_TRACKED && !sweep(now)) {
+      return;
+    }
     Window w =
         windows.compute(
             client,
@@ -106,6 +109,24 @@ final class AuthThrottle {
             WINDOW_MILLIS / 1000);
       }
     }
+  }
+
+  /** The address itself for IPv4; its /64 for IPv6 ({@code 2001:db8:1:2::/64}). */
+  static String clientOf(String address) {
+    if (address == null || address.indexOf(':') < 0) {
+      return address == null ? "unknown" : address;
+    }
+    byte[] bytes = io.strata.core.net.Cidr.literal(address);
+    if (bytes == null || bytes.length != 16) {
+      return address;
+    }
+    StringBuilder prefix = new StringBuilder(24);
+    for (int i = 0; i < 8; i += 2) {
+      prefix
+          .append(Integer.toHexString((bytes[i] & 0xff) << 8 | (bytes[i + 1] & 0xff)))
+          .append(':');
+    }
+    return prefix.append(":/64").toString();
   }
 
   /** Drops expired windows; true when there is room afterwards. */
