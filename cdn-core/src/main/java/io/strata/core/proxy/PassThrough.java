@@ -6,6 +6,7 @@ import io.strata.core.routing.Route;
 import io.strata.core.upstream.Upstream;
 import io.strata.core.upstream.UpstreamFailure;
 import io.strata.core.upstream.UpstreamRequest;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -61,7 +62,16 @@ final class PassThrough {
       String uri,
       String fwd,
       IntPredicate errorHook) {
-    boolean hasBody = hasBody(request);
+    // A body on a GET or HEAD has no defined meaning (RFC 9110 §9.3.1): it is dropped, never
+    // forwarded, so it can neither reach the origin nor desynchronise its connection.
+    boolean fatGet =
+        (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD)
+            && hasBody(request);
+    boolean hasBody = !fatGet && hasBody(request);
+    MultiMap headers = forwarded.forPassThrough(request, id);
+    if (fatGet) {
+      headers.remove("Content-Length");
+    }
     if (hasBody) {
       // Hold the body until the upstream request can take it.
       request.pause();
@@ -78,7 +88,7 @@ final class PassThrough {
             request.method(),
             viewerHost,
             uri,
-            forwarded.forPassThrough(request, id),
+            headers,
             capped != null ? capped : hasBody ? request : null,
             route.distribution().id() + '\n' + request.path());
     HttpServerResponse response = request.response();
