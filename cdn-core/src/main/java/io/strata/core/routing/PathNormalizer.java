@@ -25,8 +25,8 @@ package io.strata.core.routing;
  *
  * <ul>
  *   <li>a literal backslash (IIS and Windows file servers read it as {@code /});
- *   <li>a control character, literal or encoded ({@code %00} – {@code %1F}, {@code %7F}): {@code
- *       %00} truncates paths in C origins;
+ *   <li>a literal space, or a control character literal or encoded ({@code %00} – {@code %1F},
+ *       {@code %7F}): {@code %00} truncates paths in C origins;
  *   <li>a literal non-ASCII byte (RFC 9112 requires percent-encoding);
  *   <li>a malformed percent-encoding ({@code %}, {@code %4}, {@code %zz});
  *   <li>percent-encoded bytes that are not UTF-8, overlong forms included ({@code %C0%AE} is an
@@ -179,11 +179,12 @@ public final class PathNormalizer {
       if (c == '\\') {
         return refuse(why, Problem.BACKSLASH);
       }
-      if (c < 0x20 || c == 0x7f) {
+      if (c <= 0x20 || c == 0x7f) {
+        // A space cannot arrive in an HTTP/1.1 request line; over HTTP/2 it can.
         return refuse(why, Problem.CONTROL_CHARACTER);
       }
-      if (c > 0x7f || c == ' ') {
-        return refuse(why, c == ' ' ? Problem.CONTROL_CHARACTER : Problem.NON_ASCII);
+      if (c > 0x7f) {
+        return refuse(why, Problem.NON_ASCII);
       }
       if (c != '%') {
         decoded.append(c);
@@ -228,7 +229,9 @@ public final class PathNormalizer {
       boolean last = slash < 0;
       if (end == segmentStart) {
         // An empty segment: "//" merged; a final one means the path ends with "/".
-        trailingSlash = last ? true : trailingSlash;
+        if (last) {
+          trailingSlash = true;
+        }
       } else if (isDot(path, segmentStart, end, 1)) {
         trailingSlash = true;
       } else if (isDot(path, segmentStart, end, 2)) {
