@@ -40,10 +40,14 @@ public final class ViewerExchange {
     this.requestId = requestId;
     this.errorPages = errorPages;
     this.path = path;
+    // The canonical path goes upstream, never the raw one (see PathNormalizer), and never an
+    // absolute-form target; the viewer's own URI is reused only when it is exactly that.
+    String uri = request.uri();
     String query = request.query();
-    // The canonical path goes upstream, never the raw one (see PathNormalizer).
     this.forwardUri =
-        path.equals(request.path()) ? request.uri() : query == null ? path : path + "?" + query;
+        path.equals(request.path()) && uri.startsWith("/")
+            ? uri
+            : query == null ? path : path + "?" + query;
   }
 
   /** The canonical request path: what the behavior was matched with and what goes upstream. */
