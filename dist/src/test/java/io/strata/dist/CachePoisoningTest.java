@@ -322,6 +322,14 @@ class CachePoisoningTest {
   }
 
   @Test
+  void absoluteFormTargetReachesTheOriginAsItsCanonicalPath() {
+    assertEquals(200, raw("http://127.0.0.1/api/abs?x=1").status());
+    assertEquals(200, raw("http://127.0.0.1/api/./abs?x=2").status());
+    assertEquals(
+        List.of("GET /api/abs?x=1 body=0", "GET /api/abs?x=2 body=0"), List.copyOf(originSaw));
+  }
+
+  @Test
   void malformedPathsAreRefusedWith400AndNeverForwarded() {
     for (String target :
         List.of(
