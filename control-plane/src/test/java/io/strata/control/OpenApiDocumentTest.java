@@ -51,6 +51,7 @@ class OpenApiDocumentTest {
           if (!isPublic) {
             assertTrue(responses.containsKey("401"), key + " must declare 401");
             assertTrue(responses.containsKey("403"), key + " must declare 403");
+            assertTrue(responses.containsKey("429"), key + " must declare 429");
           }
           if (route.method().name().equals("PUT") || route.method().name().equals("DELETE")) {
             if (route.template().matches("/v1/[a-z-]+/\\{id}")
