@@ -34,6 +34,7 @@ public final class FunctionRuntime implements AutoCloseable {
   private final Schedules schedules;
   private final long ticker;
   private final Vertx vertx;
+  private final BundleStore bundles;
 
   private FunctionRuntime(
       HttpServer server,
@@ -41,7 +42,9 @@ public final class FunctionRuntime implements AutoCloseable {
       FunctionRegistry registry,
       Schedules schedules,
       long ticker,
-      Vertx vertx) {
+      Vertx vertx,
+      BundleStore bundles) {
+    this.bundles = bundles;
     this.server = server;
     this.scheduler = scheduler;
     this.registry = registry;
@@ -94,7 +97,10 @@ public final class FunctionRuntime implements AutoCloseable {
                       new HttpServerOptions().setTcpNoDelay(true).setMaxFormAttributeSize(-1))
                   .requestHandler(api::handle)
                   .listen(port, host)
-                  .map(s -> new FunctionRuntime(s, scheduler, registry, schedules, ticker, vertx))
+                  .map(
+                      s ->
+                          new FunctionRuntime(
+                              s, scheduler, registry, schedules, ticker, vertx, bundles))
                   .compose(r -> r.stopWithVertx(vertx))
                   .onFailure(
                       e -> {
@@ -163,6 +169,11 @@ public final class FunctionRuntime implements AutoCloseable {
 
   public Scheduler scheduler() {
     return scheduler;
+  }
+
+  /** The content-addressed code bundles (blocking: call from a worker). */
+  public BundleStore bundles() {
+    return bundles;
   }
 
   public FunctionRegistry registry() {
