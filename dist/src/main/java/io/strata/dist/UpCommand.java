@@ -97,20 +97,23 @@ final class UpCommand {
                       "origin-port")
                   .port();
           // Its environments (child processes) stop with Vert.x, or with the JVM on Ctrl-C.
-          int functions =
+          FunctionRuntime runtime =
               await(
-                      FunctionRuntime.start(
-                          vertx,
-                          host,
-                          functionsPort,
-                          RuntimeSettings.defaults(functionsDir),
-                          functionsAuth,
-                          registry),
-                      "function runtime",
+                  FunctionRuntime.start(
+                      vertx,
                       host,
                       functionsPort,
-                      "functions-port")
-                  .port();
+                      RuntimeSettings.defaults(functionsDir),
+                      functionsAuth,
+                      registry),
+                  "function runtime",
+                  host,
+                  functionsPort,
+                  "functions-port");
+          int functions = runtime.port();
+          // Functions, versions, aliases, schedules and access keys come from the control plane.
+          runtime.followControlPlane(
+              cpUrl, cp.localNodeToken(), functionsDir.resolve("control-plane-state.json"));
           FunctionEndpoint functionsEndpoint = functionsEndpoint(host, functions, flags);
           CacheNode regional =
               await(

@@ -35,6 +35,8 @@ public final class FunctionRuntime implements AutoCloseable {
   private final long ticker;
   private final Vertx vertx;
   private final BundleStore bundles;
+  private final FunctionApi api;
+  private volatile io.strata.functions.control.ControlPlaneFollower follower;
 
   private FunctionRuntime(
       HttpServer server,
@@ -43,8 +45,10 @@ public final class FunctionRuntime implements AutoCloseable {
       Schedules schedules,
       long ticker,
       Vertx vertx,
-      BundleStore bundles) {
+      BundleStore bundles,
+      FunctionApi api) {
     this.bundles = bundles;
+    this.api = api;
     this.server = server;
     this.scheduler = scheduler;
     this.registry = registry;
@@ -100,7 +104,7 @@ public final class FunctionRuntime implements AutoCloseable {
                   .map(
                       s ->
                           new FunctionRuntime(
-                              s, scheduler, registry, schedules, ticker, vertx, bundles))
+                              s, scheduler, registry, schedules, ticker, vertx, bundles, api))
                   .compose(r -> r.stopWithVertx(vertx))
                   .onFailure(
                       e -> {
@@ -171,6 +175,30 @@ public final class FunctionRuntime implements AutoCloseable {
     return scheduler;
   }
 
+  /**
+   * Makes the control plane at {@code url} the source of the functions, versions, aliases,
+   * schedules and access keys (see {@link io.strata.functions.control.ControlPlaneFollower}); the
+   * Lambda management calls on this runtime are refused from then on.
+   *
+   * @param token a {@code node}-role token of the control plane
+   * @param stateFile where the last applied state is kept across restarts
+   */
+  public io.strata.functions.control.ControlPlaneFollower followControlPlane(
+      java.net.URI url, String token, java.nio.file.Path stateFile) {
+    var f =
+        new io.strata.functions.control.ControlPlaneFollower(
+            url, token, stateFile, registry, bundles, scheduler, schedules, api);
+    api.managedBy(url.toString());
+    follower = f;
+    f.start();
+    return f;
+  }
+
+  /** The control plane follower, or null when this runtime manages its own functions. */
+  public io.strata.functions.control.ControlPlaneFollower follower() {
+    return follower;
+  }
+
   /** The content-addressed code bundles (blocking: call from a worker). */
   public BundleStore bundles() {
     return bundles;
@@ -182,6 +210,9 @@ public final class FunctionRuntime implements AutoCloseable {
 
   @Override
   public void close() {
+    if (follower != null) {
+      follower.stop();
+    }
     vertx.cancelTimer(ticker);
     scheduler.close();
     server.close();
