@@ -37,9 +37,7 @@ final class LambdaEdgeEvents {
           "proxy-connection",
           "te",
           "trailer",
-          "transfer-encoding",
           "upgrade",
-          "content-length",
           "via",
           "x-cache",
           "x-forwarded-proto",
@@ -169,6 +167,11 @@ final class LambdaEdgeEvents {
     }
     MultiMap headers = headersResult(result.getValue("headers"), "request.headers", sent);
     headers.remove("Host");
+    for (String framing : List.of("Content-Length", "Transfer-Encoding")) {
+      if (sent.contains(framing)) {
+        headers.set(framing, sent.get(framing));
+      }
+    }
     Origin target = originResult(result.getValue("origin"), origin);
     JsonObject custom =
         result.getValue("origin") instanceof JsonObject o ? o.getJsonObject("custom") : null;
@@ -189,7 +192,6 @@ final class LambdaEdgeEvents {
     if (body == null) {
       // The origin's body goes on unchanged: its framing headers stay the origin's.
       for (String framing : List.of("Content-Length", "Transfer-Encoding")) {
-        headers.remove(framing);
         if (received.contains(framing)) {
           headers.set(framing, received.get(framing));
         }
@@ -300,6 +302,9 @@ final class LambdaEdgeEvents {
         throw HookFailure.invalid(field + "." + name + " is read-only");
       }
     }
+    // Framing is Strata's: whatever the function says, the body's own length decides it.
+    headers.remove("Content-Length");
+    headers.remove("Transfer-Encoding");
     return headers;
   }
 
