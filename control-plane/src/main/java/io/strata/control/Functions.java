@@ -181,7 +181,7 @@ final class Functions {
   void delete(Connection c, String id, String ifMatch, String actor) throws SQLException {
     StoredResource before = existing(c, FUNCTIONS, id, "the function '" + id + "'");
     Resources.checkIfMatch(before, ifMatch);
-    List<String> users = distributionsUsing(c, id);
+    List<String> users = distributionsUsing(c, id, null);
     if (!users.isEmpty()) {
       throw new ApiError(
           409,
@@ -200,7 +200,10 @@ final class Functions {
     Resources.audit(c, actor, "delete", FUNCTIONS, id, before.etag(), null, v);
   }
 
-  private static List<String> distributionsUsing(Connection c, String function)
+  /**
+   * Distributions whose behaviors name {@code function} (with {@code qualifier}, when not null).
+   */
+  private static List<String> distributionsUsing(Connection c, String function, String qualifier)
       throws SQLException {
     List<String> users = new ArrayList<>();
     for (StoredResource d : Resources.changedAfter(c, ResourceKind.DISTRIBUTION.segment(), -1)) {
@@ -216,7 +219,8 @@ final class Functions {
           for (Object a : assoc) {
             if (a instanceof JsonObject o
                 && o.getValue("lambdaFunctionArn") instanceof String arn
-                && functionNameOf(arn).equals(function)) {
+                && functionNameOf(arn).equals(function)
+                && (qualifier == null || qualifier.equals(qualifierOf(arn)))) {
               users.add("distributions/" + d.id());
             }
           }
@@ -224,6 +228,64 @@ final class Functions {
       }
     }
     return users.stream().distinct().sorted().toList();
+  }
+
+  /**
+   * The Lambda@Edge associations of a distribution document that name a function, version or alias
+   * the control plane does not have (CloudFront refuses those too).
+   */
+  static List<ApiError.Problem> missingFunctions(Connection c, JsonObject distribution)
+      throws SQLException {
+    List<ApiError.Problem> problems = new ArrayList<>();
+    Map<String, JsonObject> behaviors = new java.util.LinkedHashMap<>();
+    if (distribution.getValue("defaultBehavior") instanceof JsonObject b) {
+      behaviors.put("defaultBehavior", b);
+    }
+    if (distribution.getValue("behaviors") instanceof JsonArray list) {
+      for (int i = 0; i < list.size(); i++) {
+        if (list.getValue(i) instanceof JsonObject b) {
+          behaviors.put("behaviors[" + i + "]", b);
+        }
+      }
+    }
+    for (var e : behaviors.entrySet()) {
+      if (!(e.getValue().getValue("lambdaFunctionAssociations") instanceof JsonArray assoc)) {
+        continue;
+      }
+      for (int i = 0; i < assoc.size(); i++) {
+        if (!(assoc.getValue(i) instanceof JsonObject a)
+            || !(a.getValue("lambdaFunctionArn") instanceof String ref)) {
+          continue;
+        }
+        String name = functionNameOf(ref);
+        String qualifier = qualifierOf(ref);
+        String field = e.getKey() + ".lambdaFunctionAssociations[" + i + "].lambdaFunctionArn";
+        if (Resources.find(c, FUNCTIONS, name) == null) {
+          problems.add(
+              new ApiError.Problem(field, "'" + ref + "' (expected: a function of /v1/functions)"));
+        } else if (qualifier != null
+            && !qualifier.equals("$LATEST")
+            && Resources.find(
+                    c,
+                    qualifier.chars().allMatch(Character::isDigit) ? VERSIONS : ALIASES,
+                    name + ":" + qualifier)
+                == null) {
+          problems.add(
+              new ApiError.Problem(
+                  field,
+                  "'" + ref + "' (expected: a published version or an alias of '" + name + "')"));
+        }
+      }
+    }
+    return problems;
+  }
+
+  /** The qualifier in an ARN or in {@code name[:qualifier]}, or null. */
+  static String qualifierOf(String ref) {
+    int fn = ref.indexOf(":function:");
+    String rest = fn >= 0 ? ref.substring(fn + ":function:".length()) : ref;
+    int colon = rest.indexOf(':');
+    return colon < 0 ? null : rest.substring(colon + 1);
   }
 
   /** The function name in an ARN or in {@code name[:qualifier]}. */
@@ -445,6 +507,15 @@ final class Functions {
     Resources.checkIfMatch(before, ifMatch);
     if (kind.equals(ALIASES)) {
       String[] parts = childId.split(":", 2);
+      List<String> users = distributionsUsing(c, parts[0], parts[1]);
+      if (!users.isEmpty()) {
+        throw new ApiError(
+            409,
+            "ResourceInUse",
+            "the alias '" + parts[1] + "' is in use by " + String.join(", ", users),
+            List.of(),
+            new JsonObject().put("referencedBy", new JsonArray(users)));
+      }
       for (StoredResource s : children(c, SCHEDULES, parts[0])) {
         if (parts[1].equals(s.body().getString("qualifier"))) {
           throw new ApiError(

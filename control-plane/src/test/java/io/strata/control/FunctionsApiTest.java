@@ -176,11 +176,24 @@ class FunctionsApiTest {
   void aFunctionABehaviorUsesCannotBeDeleted() throws Exception {
     Api.Reply created = api.post("/v1/functions", function("hook", zip("app.py", "x")));
     assertEquals(201, created.status());
+    assertEquals(201, api.post("/v1/functions/hook/versions", null).status());
     JsonObject distribution =
         new JsonObject(
             "{\"id\":\"site\",\"aliases\":[\"localhost\"],\"origins\":[{\"id\":\"web\",\"url\":\"http://127.0.0.1:8000\"}],"
                 + "\"defaultBehavior\":{\"origin\":\"web\",\"lambdaFunctionAssociations\":"
                 + "[{\"eventType\":\"origin-request\",\"lambdaFunctionArn\":\"hook:1\"}]}}");
+    JsonObject unknown = distribution.copy().put("id", "nope");
+    unknown
+        .getJsonObject("defaultBehavior")
+        .getJsonArray("lambdaFunctionAssociations")
+        .getJsonObject(0)
+        .put("lambdaFunctionArn", "arn:aws:lambda:us-east-1:000000000000:function:hook:7");
+    Api.Reply missing = api.post("/v1/distributions", unknown);
+    assertEquals(400, missing.status());
+    assertEquals(
+        "'arn:aws:lambda:us-east-1:000000000000:function:hook:7' (expected: a published version or"
+            + " an alias of 'hook')",
+        problem(missing, "defaultBehavior.lambdaFunctionAssociations[0].lambdaFunctionArn"));
     assertEquals(201, api.post("/v1/distributions", distribution).status());
     Api.Reply inUse = api.delete("/v1/functions/hook", created.etag());
     assertEquals(409, inUse.status());

@@ -43,7 +43,7 @@ final class FunctionsCommand {
           "       strata functions schedule NAME SCHEDULE --expression 'rate(5 minutes)' [--input"
               + " JSON] [--qualifier Q] [--single-run true]",
           "       strata functions access-key create [--description D] | delete ID | list",
-          "       strata functions list",
+          "       strata functions list | get NAME | delete NAME",
           "  (--endpoint URL or STRATA_ENDPOINT, default http://127.0.0.1:9090; --token T or"
               + " STRATA_ADMIN_TOKEN)");
 
@@ -183,6 +183,11 @@ final class FunctionsCommand {
             case "schedule" -> positional.size() == 3 ? schedule(api, positional, flags) : null;
             case "access-key" -> accessKey(api, positional, flags);
             case "list" -> api.json("GET", "/v1/functions", null, null);
+            case "get" ->
+                positional.size() == 2
+                    ? api.json("GET", "/v1/functions/" + positional.get(1), null, null)
+                    : null;
+            case "delete" -> positional.size() == 2 ? delete(api, positional.get(1)) : null;
             default -> null;
           };
       if (r == null) {
@@ -278,6 +283,14 @@ final class FunctionsCommand {
     }
     out.println(line);
     return r;
+  }
+
+  /** Deletes a function with the ETag it reads first. */
+  private static Reply delete(Api api, String name) throws IOException, InterruptedException {
+    Reply current = api.json("GET", "/v1/functions/" + name, null, null);
+    return current.ok()
+        ? api.json("DELETE", "/v1/functions/" + name, null, current.etag())
+        : current;
   }
 
   private static Reply alias(Api api, List<String> positional, Flags flags)
