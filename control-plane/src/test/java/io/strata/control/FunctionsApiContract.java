@@ -24,8 +24,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The functions and access keys admin API: every limit refused with a 400 naming its field. */
-class FunctionsApiTest {
+/**
+ * The functions and access keys admin API: every limit refused with a 400 naming its field. Run on
+ * H2 ({@link H2FunctionsApiTest}) and on PostgreSQL when one is configured ({@link
+ * PostgresFunctionsApiTest}).
+ */
+abstract class FunctionsApiContract {
   static final String TOKEN = "t-functions-0123456789";
 
   @TempDir Path dir;
@@ -33,17 +37,24 @@ class FunctionsApiTest {
   ControlPlane cp;
   Api api;
 
+  abstract ControlPlaneOptions storeOptions(Path dir) throws Exception;
+
+  void releaseStore() {}
+
   @BeforeEach
-  void start() {
+  void start() throws Exception {
     vertx = Vertx.vertx();
-    cp = Sync.await(ControlPlane.start(vertx, TestStores.h2(dir).withAdminToken(TOKEN)));
+    cp = Sync.await(ControlPlane.start(vertx, storeOptions(dir).withAdminToken(TOKEN)));
     api = new Api("http://127.0.0.1:" + cp.port(), TOKEN);
   }
 
   @AfterEach
   void stop() {
-    Sync.await(cp.close());
+    if (cp != null) {
+      Sync.await(cp.close());
+    }
     Sync.await(vertx.close());
+    releaseStore();
   }
 
   static byte[] zip(String name, String content) throws Exception {
