@@ -67,7 +67,6 @@ final class Functions {
   // ---- versions of the function state
 
   static long version(Connection c) throws SQLException {
-    ensureCounter(c);
     try (PreparedStatement s =
             c.prepareStatement("SELECT config_version FROM strata_meta WHERE id = 2");
         ResultSet rs = s.executeQuery()) {
@@ -76,28 +75,14 @@ final class Functions {
     }
   }
 
+  /** Advances the function version; the row lock held until commit serialises changes. */
   private static long nextVersion(Connection c) throws SQLException {
-    ensureCounter(c);
     try (PreparedStatement s =
         c.prepareStatement(
             "UPDATE strata_meta SET config_version = config_version + 1 WHERE id = 2")) {
       s.executeUpdate();
     }
     return version(c);
-  }
-
-  /** Row 2 of {@code strata_meta} counts function changes; made on first use. */
-  private static void ensureCounter(Connection c) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM strata_meta WHERE id = 2");
-        ResultSet rs = s.executeQuery()) {
-      if (rs.next()) {
-        return;
-      }
-    }
-    try (PreparedStatement s =
-        c.prepareStatement("INSERT INTO strata_meta (id, config_version) VALUES (2, 0)")) {
-      s.executeUpdate();
-    }
   }
 
   private static String etag(long version) {

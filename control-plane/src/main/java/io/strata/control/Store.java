@@ -45,7 +45,9 @@ final class Store implements AutoCloseable {
               "CREATE TABLE strata_nodes (id VARCHAR(128) PRIMARY KEY, role VARCHAR(16) NOT NULL,"
                   + " address VARCHAR(256) NOT NULL, software_version VARCHAR(64) NOT NULL,"
                   + " applied_version BIGINT NOT NULL, registered_at BIGINT NOT NULL,"
-                  + " last_heartbeat BIGINT NOT NULL)"));
+                  + " last_heartbeat BIGINT NOT NULL)"),
+          // Row 2 counts changes to functions (their own version, apart from the node config).
+          List.of("INSERT INTO strata_meta (id, config_version) VALUES (2, 0)"));
 
   private final String url;
   private final BlockingQueue<Connection> pool;
