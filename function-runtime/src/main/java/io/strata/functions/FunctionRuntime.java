@@ -36,6 +36,7 @@ public final class FunctionRuntime implements AutoCloseable {
   private final Vertx vertx;
   private final BundleStore bundles;
   private final FunctionApi api;
+  private final MeterRegistry meters;
   private volatile io.strata.functions.control.ControlPlaneFollower follower;
 
   private FunctionRuntime(
@@ -46,7 +47,9 @@ public final class FunctionRuntime implements AutoCloseable {
       long ticker,
       Vertx vertx,
       BundleStore bundles,
-      FunctionApi api) {
+      FunctionApi api,
+      MeterRegistry meters) {
+    this.meters = meters;
     this.bundles = bundles;
     this.api = api;
     this.server = server;
@@ -104,7 +107,8 @@ public final class FunctionRuntime implements AutoCloseable {
                   .map(
                       s ->
                           new FunctionRuntime(
-                              s, scheduler, registry, schedules, ticker, vertx, bundles, api))
+                              s, scheduler, registry, schedules, ticker, vertx, bundles, api,
+                              meters))
                   .compose(r -> r.stopWithVertx(vertx))
                   .onFailure(
                       e -> {
@@ -189,6 +193,10 @@ public final class FunctionRuntime implements AutoCloseable {
         new io.strata.functions.control.ControlPlaneFollower(
             url, token, stateFile, registry, bundles, scheduler, schedules, api);
     api.managedBy(url.toString());
+    io.micrometer.core.instrument.Gauge.builder(
+            "strata.function.control.applied.version", f, x -> x.appliedVersion())
+        .description("The control plane's function state version this runtime applied")
+        .register(meters);
     follower = f;
     f.start();
     return f;

@@ -64,8 +64,14 @@ final class LambdaEdgeEvents {
   // ---- events
 
   static JsonObject config(String host, String distributionId, String eventType, String id) {
+    // A domain name, as CloudFront gives it: the viewer's Host without its port.
+    String domain = host == null ? "" : host;
+    int colon = domain.lastIndexOf(':');
+    if (colon > 0 && domain.indexOf(']') < colon && domain.substring(colon + 1).matches("[0-9]+")) {
+      domain = domain.substring(0, colon);
+    }
     return new JsonObject()
-        .put("distributionDomainName", host)
+        .put("distributionDomainName", domain)
         .put("distributionId", distributionId)
         .put("eventType", eventType)
         .put("requestId", id == null ? "" : id);
