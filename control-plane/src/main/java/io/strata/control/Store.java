@@ -47,7 +47,10 @@ final class Store implements AutoCloseable {
                   + " applied_version BIGINT NOT NULL, registered_at BIGINT NOT NULL,"
                   + " last_heartbeat BIGINT NOT NULL)"),
           // Row 2 counts changes to functions (their own version, apart from the node config).
-          List.of("INSERT INTO strata_meta (id, config_version) VALUES (2, 0)"));
+          // (Written so that a store that already has the row, from a development build, migrates.)
+          List.of(
+              "INSERT INTO strata_meta (id, config_version) SELECT 2, 0 FROM strata_meta"
+                  + " WHERE id = 1 AND NOT EXISTS (SELECT 1 FROM strata_meta WHERE id = 2)"));
 
   private final String url;
   private final BlockingQueue<Connection> pool;
