@@ -221,12 +221,45 @@ class FunctionsControlPlaneTest {
               null);
       assertEquals(403, refused.status(), "the control plane is the source of truth");
 
-      // Both processes restart from their data directories.
+      // Both processes restart from their data directories; first the runtime alone, with the
+      // control plane down: it serves its saved state (unsigned on loopback: the saved state has
+      // no secrets).
+      long savedVersion = runtime.follower().appliedVersion();
+      int downPort = cp.port();
       runtime.close();
       Sync.await(cp.close());
+      FunctionRuntime alone =
+          Sync.await(
+              FunctionRuntime.start(
+                  vertx,
+                  "127.0.0.1",
+                  0,
+                  RuntimeSettings.defaults(dir.resolve("functions")),
+                  Auth.open(),
+                  new SimpleMeterRegistry()));
+      try {
+        alone.followControlPlane(
+            URI.create("http://127.0.0.1:" + downPort),
+            "no-control-plane",
+            dir.resolve("functions/control-plane-state.json"));
+        awaitApplied(alone, savedVersion);
+        HttpResponse<String> offline =
+            HTTP.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + alone.port()
+                                + "/2015-03-31/functions/greet/invocations?Qualifier=1"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals("\"v1\"", offline.body(), "served from the saved state");
+      } finally {
+        alone.close();
+      }
       cp = startControlPlane(vertx);
       runtime = startRuntime(vertx, cp);
-      awaitApplied(runtime, 0);
+      awaitApplied(runtime, savedVersion);
       String restartedApi = "http://127.0.0.1:" + cp.port() + "/v1";
       try (LambdaClient client = client(runtime, keyId, secret)) {
         long deadline = System.nanoTime() + 15_000_000_000L;
