@@ -107,6 +107,15 @@ class LambdaEdgeHooksTest {
               bundle.dir());
     }
     functions.registry().publish("add-header", null);
+    // Reserved concurrency 0: every invocation is throttled.
+    functions
+        .registry()
+        .create(
+            new FunctionConfig(
+                "throttled", Runtime.PYTHON3, "hooks.rewrite", 128, 5, Map.of(), 0, 512, null),
+            bundle.sha256(),
+            bundle.size(),
+            bundle.dir());
     origin =
         new ScriptedOrigin(vertx)
             .on(
@@ -165,6 +174,10 @@ class LambdaEdgeHooksTest {
         "        origin: web",
         "        lambdaFunctionAssociations:",
         "          - { eventType: origin-request, lambdaFunctionArn: fail }",
+        "      - pathPattern: /throttled/*",
+        "        origin: web",
+        "        lambdaFunctionAssociations:",
+        "          - { eventType: origin-request, lambdaFunctionArn: throttled }",
         "      - pathPattern: /invalid/*",
         "        origin: web",
         "        lambdaFunctionAssociations:",
@@ -240,5 +253,13 @@ class LambdaEdgeHooksTest {
     assertEquals(502, r.status());
     assertEquals("LambdaValidationError from strata", r.header("X-Cache"));
     assertEquals(0, origin.hits("/invalid/a"));
+  }
+
+  @Test
+  void throttledFunctionGives503LambdaLimitExceeded() {
+    TestClient.Response r = viewer.get("/throttled/a");
+    assertEquals(503, r.status());
+    assertEquals("LambdaLimitExceeded from strata", r.header("X-Cache"));
+    assertEquals(0, origin.hits("/throttled/a"));
   }
 }
