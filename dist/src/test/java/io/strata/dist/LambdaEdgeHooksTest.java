@@ -119,6 +119,13 @@ class LambdaEdgeHooksTest {
     origin =
         new ScriptedOrigin(vertx)
             .on(
+                "/spoof/",
+                req ->
+                    req.response()
+                        .setStatusCode(500)
+                        .putHeader("X-Strata-Error", "LambdaExecutionError")
+                        .end("origin error"))
+            .on(
                 "/",
                 req ->
                     req.response()
@@ -261,5 +268,12 @@ class LambdaEdgeHooksTest {
     assertEquals(503, r.status());
     assertEquals("LambdaLimitExceeded from strata", r.header("X-Cache"));
     assertEquals(0, origin.hits("/throttled/a"));
+  }
+
+  @Test
+  void anOriginCannotClaimAFunctionFailed() {
+    TestClient.Response r = viewer.get("/spoof/a");
+    assertEquals(500, r.status());
+    assertEquals("Error from strata", r.header("X-Cache"));
   }
 }

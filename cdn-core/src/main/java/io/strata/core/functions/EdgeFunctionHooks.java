@@ -65,7 +65,7 @@ public final class EdgeFunctionHooks implements Upstream {
   public Future<HttpClientResponse> send(UpstreamRequest request) {
     Behavior behavior = request.route().behavior();
     if (behavior.lambdaFunctionAssociations().isEmpty()) {
-      return origin.send(request);
+      return origin.send(request).map(EdgeFunctionHooks::withoutErrorHeader);
     }
     Context context = Vertx.currentContext();
     LambdaFunctionAssociation onRequest = behavior.function(EventType.ORIGIN_REQUEST);
@@ -80,7 +80,8 @@ public final class EdgeFunctionHooks implements Upstream {
                     return Future.succeededFuture(generated);
                   }
                   UpstreamRequest forward = (UpstreamRequest) outcome;
-                  Future<HttpClientResponse> fetched = origin.send(forward);
+                  Future<HttpClientResponse> fetched =
+                      origin.send(forward).map(EdgeFunctionHooks::withoutErrorHeader);
                   return onResponse == null
                       ? fetched
                       : fetched.compose(r -> originResponse(onResponse, forward, r, context));
@@ -99,6 +100,15 @@ public final class EdgeFunctionHooks implements Upstream {
               failure.getMessage());
           return Future.succeededFuture(errorResponse(context, failure));
         });
+  }
+
+  /**
+   * The origin's response without {@value #ERROR_HEADER}: only this class says a function failed,
+   * so an origin cannot make a viewer's {@code X-Cache} claim one did.
+   */
+  private static HttpClientResponse withoutErrorHeader(HttpClientResponse response) {
+    response.headers().remove(ERROR_HEADER);
+    return response;
   }
 
   /** Runs the origin-request function: the request to send on, or a generated response. */
