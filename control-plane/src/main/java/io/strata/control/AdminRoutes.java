@@ -88,6 +88,7 @@ final class AdminRoutes {
     r.add(route(HttpMethod.POST, "/v1/tokens", ApiRoute.Access.WRITE, this::createToken));
     r.add(route(HttpMethod.DELETE, "/v1/tokens/{id}", ApiRoute.Access.WRITE, this::deleteToken));
     r.add(route(HttpMethod.GET, "/v1/audit", ApiRoute.Access.READ, this::audit));
+    r.addAll(new FunctionRoutes(cp).routes());
     return List.copyOf(r);
   }
 

@@ -269,6 +269,14 @@ public final class ControlPlane {
     return clock;
   }
 
+  Vertx vertx() {
+    return vertx;
+  }
+
+  ControlPlaneOptions options() {
+    return options;
+  }
+
   List<ApiRoute> routes() {
     return routes;
   }
@@ -417,14 +425,16 @@ public final class ControlPlane {
     Map<String, String> routeParams = params;
     Tokens.TokenInfo who = caller;
     Buffer body = Buffer.buffer();
+    // Function code comes as a zip of up to 50 MB; every other body is small.
+    int maxBody =
+        route.template().startsWith("/v1/functions") ? Functions.MAX_BODY_BYTES : MAX_BODY_BYTES;
     request.handler(
         chunk -> {
-          if (body.length() + chunk.length() > MAX_BODY_BYTES) {
+          if (body.length() + chunk.length() > maxBody) {
             request.pause();
             send(
                 request,
-                new ApiError(
-                    413, "PayloadTooLarge", "the body exceeds " + MAX_BODY_BYTES + " bytes"));
+                new ApiError(413, "PayloadTooLarge", "the body exceeds " + maxBody + " bytes"));
             request.connection().close();
             return;
           }
@@ -485,6 +495,8 @@ public final class ControlPlane {
     }
     if (reply.body() == null) {
       response.end();
+    } else if (reply.body() instanceof Buffer bytes) {
+      response.putHeader("Content-Type", "application/zip").end(bytes);
     } else {
       response.putHeader("Content-Type", "application/json");
       String text =

@@ -386,6 +386,9 @@ final class Resources {
                 "'" + r.id() + "' (expected: the id of an existing " + r.kind().label() + ")"));
       }
     }
+    if (kind == ResourceKind.DISTRIBUTION) {
+      problems.addAll(Functions.missingFunctions(c, body));
+    }
     all.get(kind).put(id, body);
     Snapshot candidate = new Snapshot(all);
     // Shape and reference problems do not stop the parse: every problem is reported at once.

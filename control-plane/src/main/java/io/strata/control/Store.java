@@ -45,7 +45,12 @@ final class Store implements AutoCloseable {
               "CREATE TABLE strata_nodes (id VARCHAR(128) PRIMARY KEY, role VARCHAR(16) NOT NULL,"
                   + " address VARCHAR(256) NOT NULL, software_version VARCHAR(64) NOT NULL,"
                   + " applied_version BIGINT NOT NULL, registered_at BIGINT NOT NULL,"
-                  + " last_heartbeat BIGINT NOT NULL)"));
+                  + " last_heartbeat BIGINT NOT NULL)"),
+          // Row 2 counts changes to functions (their own version, apart from the node config).
+          // (Written so that a store that already has the row, from a development build, migrates.)
+          List.of(
+              "INSERT INTO strata_meta (id, config_version) SELECT 2, 0 FROM strata_meta"
+                  + " WHERE id = 1 AND NOT EXISTS (SELECT 1 FROM strata_meta WHERE id = 2)"));
 
   private final String url;
   private final BlockingQueue<Connection> pool;

@@ -55,6 +55,8 @@ public final class Main {
           "  control-plane  the admin API and config store: --port 9090 --admin-port 9094 --data"
               + " DIR [--config FILE] [--jdbc-url URL --jdbc-user U --jdbc-password P] [--tls-cert"
               + " PEM --tls-key PEM]",
+          "  edge and regional run Lambda@Edge functions with --functions-endpoint"
+              + " http://127.0.0.1:9300 [--functions-access-key ID --functions-secret-key SECRET]",
           "  edge and regional follow a control plane with --control-plane URL"
               + " --control-plane-token TOKEN [--control-plane-ca PEM] (then --config is optional)",
           "flags of up: --config FILE (examples/site.yaml) --host 127.0.0.1 --edge-port 8080"
@@ -186,7 +188,10 @@ public final class Main {
                       "tls-cert",
                       "tls-key",
                       "geoip-db",
-                      "max-connections"),
+                      "max-connections",
+                      "functions-endpoint",
+                      "functions-access-key",
+                      "functions-secret-key"),
                   env));
       case "regional" ->
           regional(
@@ -203,7 +208,10 @@ public final class Main {
                       "control-plane",
                       "control-plane-token",
                       "control-plane-ca",
-                      "data"),
+                      "data",
+                      "functions-endpoint",
+                      "functions-access-key",
+                      "functions-secret-key"),
                   env));
       case "origin" -> origin(Flags.parse(rest, Set.of("host", "port", "site"), env));
       case "control-plane" ->
@@ -348,6 +356,22 @@ public final class Main {
     return ControlPlaneWiring.emptyRouter();
   }
 
+  /** The function runtime named by {@code --functions-endpoint}, or null. */
+  private static io.strata.core.functions.FunctionEndpoint functionsEndpoint(Flags flags) {
+    String url = flags.get("functions-endpoint", null);
+    if (url == null) {
+      return null;
+    }
+    try {
+      return new io.strata.core.functions.FunctionEndpoint(
+          URI.create(url),
+          flags.get("functions-access-key", null),
+          flags.get("functions-secret-key", null));
+    } catch (IllegalArgumentException e) {
+      throw new Flags.UsageException("--" + e.getMessage());
+    }
+  }
+
   /** Makes {@code node} follow the control plane named by {@code --control-plane}, if any. */
   private static void followIfAsked(
       Flags flags,
@@ -422,7 +446,8 @@ public final class Main {
                       router,
                       registry,
                       Clock.SYSTEM,
-                      edgeOptions),
+                      edgeOptions,
+                      functionsEndpoint(flags)),
                   "edge",
                   host,
                   port,
@@ -472,7 +497,8 @@ public final class Main {
                       maxObject,
                       router,
                       registry,
-                      Clock.SYSTEM),
+                      Clock.SYSTEM,
+                      functionsEndpoint(flags)),
                   "regional cache",
                   host,
                   port,

@@ -19,6 +19,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.strata.control.ControlPlane;
 import io.strata.control.ControlPlaneOptions;
 import io.strata.core.control.NodeAgent;
+import io.strata.core.functions.FunctionEndpoint;
 import io.strata.core.server.CacheNode;
 import io.strata.core.server.EdgeOptions;
 import io.strata.core.server.TlsSettings;
@@ -95,6 +96,25 @@ final class UpCommand {
                       originPort,
                       "origin-port")
                   .port();
+          // Its environments (child processes) stop with Vert.x, or with the JVM on Ctrl-C.
+          FunctionRuntime runtime =
+              await(
+                  FunctionRuntime.start(
+                      vertx,
+                      host,
+                      functionsPort,
+                      RuntimeSettings.defaults(functionsDir),
+                      functionsAuth,
+                      registry),
+                  "function runtime",
+                  host,
+                  functionsPort,
+                  "functions-port");
+          int functions = runtime.port();
+          // Functions, versions, aliases, schedules and access keys come from the control plane.
+          runtime.followControlPlane(
+              cpUrl, cp.localNodeToken(), functionsDir.resolve("control-plane-state.json"));
+          FunctionEndpoint functionsEndpoint = functionsEndpoint(host, functions, flags);
           CacheNode regional =
               await(
                   RegionalNode.start(
@@ -105,7 +125,8 @@ final class UpCommand {
                       maxObject,
                       ControlPlaneWiring.emptyRouter(),
                       registry,
-                      Clock.SYSTEM),
+                      Clock.SYSTEM,
+                      functionsEndpoint),
                   "regional cache",
                   host,
                   regionalPort,
@@ -123,7 +144,8 @@ final class UpCommand {
                       ControlPlaneWiring.emptyRouter(),
                       registry,
                       Clock.SYSTEM,
-                      edgeOptions),
+                      edgeOptions,
+                      functionsEndpoint),
                   "edge",
                   host,
                   edgePort,
@@ -159,21 +181,6 @@ final class UpCommand {
                   adminPort,
                   registry,
                   List.of("edge", "regional", "origin", "control-plane", "functions"));
-          // Its environments (child processes) stop with Vert.x, or with the JVM on Ctrl-C.
-          int functions =
-              await(
-                      FunctionRuntime.start(
-                          vertx,
-                          host,
-                          functionsPort,
-                          RuntimeSettings.defaults(functionsDir),
-                          functionsAuth,
-                          registry),
-                      "function runtime",
-                      host,
-                      functionsPort,
-                      "functions-port")
-                  .port();
           List<String> lines = new ArrayList<>();
           lines.add("Strata is up (all roles in one JVM). Ctrl-C stops it.");
           lines.add("  edge (viewers)   " + h + edge.port() + "/");
@@ -225,6 +232,16 @@ final class UpCommand {
                   "functions",
                   functions));
         });
+  }
+
+  /**
+   * Where the nodes call Lambda@Edge functions: this process's function runtime, signed with the
+   * configured key when there is one.
+   */
+  static FunctionEndpoint functionsEndpoint(String host, int port, Flags flags) {
+    URI url = URI.create("http://" + hostForUrl(host) + ":" + port);
+    return new FunctionEndpoint(
+        url, flags.get("functions-access-key", null), flags.get("functions-secret-key", null));
   }
 
   /**

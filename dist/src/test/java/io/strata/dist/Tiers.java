@@ -34,6 +34,16 @@ final class Tiers implements AutoCloseable {
 
   /** Tiers for a whole configuration document, with an HTTPS listener at the edge if given. */
   Tiers(Vertx vertx, String yaml, int regionalCount, TlsSettings tls) {
+    this(vertx, yaml, regionalCount, tls, null);
+  }
+
+  /** Tiers whose origin fetches run Lambda@Edge functions on the runtime at {@code functions}. */
+  Tiers(
+      Vertx vertx,
+      String yaml,
+      int regionalCount,
+      TlsSettings tls,
+      io.strata.core.functions.FunctionEndpoint functions) {
     Router router = new Router(ConfigLoader.parse(yaml, "test.yaml"));
     List<URI> regionalUrls = new ArrayList<>();
     for (int i = 0; i < regionalCount; i++) {
@@ -47,7 +57,8 @@ final class Tiers implements AutoCloseable {
                   MAX_OBJECT_BYTES,
                   router,
                   registry,
-                  clock));
+                  clock,
+                  functions));
       regionals.add(node);
       regionalUrls.add(URI.create("http://127.0.0.1:" + node.port()));
     }
@@ -63,7 +74,8 @@ final class Tiers implements AutoCloseable {
                 router,
                 registry,
                 clock,
-                io.strata.core.server.EdgeOptions.withTls(tls)));
+                io.strata.core.server.EdgeOptions.withTls(tls),
+                functions));
   }
 
   static String config(String originUrl) {

@@ -1,6 +1,8 @@
 package io.strata.edge;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.strata.core.functions.EdgeFunctionHooks;
+import io.strata.core.functions.FunctionEndpoint;
 import io.strata.core.proxy.TierSettings;
 import io.strata.core.routing.Router;
 import io.strata.core.server.CacheNode;
@@ -73,6 +75,38 @@ public final class EdgeNode {
       MeterRegistry registry,
       Clock clock,
       EdgeOptions options) {
+    return start(
+        vertx,
+        nodeId,
+        listen,
+        byteBudget,
+        maxObjectBytes,
+        regionalNodes,
+        router,
+        registry,
+        clock,
+        options,
+        null);
+  }
+
+  /**
+   * Like {@link #start(Vertx, String, ListenOptions, long, long, List, Router, MeterRegistry,
+   * Clock, EdgeOptions)}; when this edge goes to an origin itself (no regional node reachable, or
+   * none configured), the behaviors' Lambda@Edge origin functions run on the function runtime at
+   * {@code functions} (null: none configured).
+   */
+  public static Future<CacheNode> start(
+      Vertx vertx,
+      String nodeId,
+      ListenOptions listen,
+      long byteBudget,
+      long maxObjectBytes,
+      List<URI> regionalNodes,
+      Router router,
+      MeterRegistry registry,
+      Clock clock,
+      EdgeOptions options,
+      FunctionEndpoint functions) {
     HttpClient client =
         vertx
             .httpClientBuilder()
@@ -83,7 +117,8 @@ public final class EdgeNode {
                     .setKeepAliveTimeout(30))
             .with(new PoolOptions().setHttp1MaxSize(256))
             .build();
-    Upstream origin = new OriginUpstream(client);
+    Upstream origin =
+        new EdgeFunctionHooks(new OriginUpstream(client), client, functions, registry);
     Upstream upstream =
         regionalNodes.isEmpty()
             ? origin

@@ -34,6 +34,10 @@ public final class FunctionRuntime implements AutoCloseable {
   private final Schedules schedules;
   private final long ticker;
   private final Vertx vertx;
+  private final BundleStore bundles;
+  private final FunctionApi api;
+  private final MeterRegistry meters;
+  private volatile io.strata.functions.control.ControlPlaneFollower follower;
 
   private FunctionRuntime(
       HttpServer server,
@@ -41,7 +45,13 @@ public final class FunctionRuntime implements AutoCloseable {
       FunctionRegistry registry,
       Schedules schedules,
       long ticker,
-      Vertx vertx) {
+      Vertx vertx,
+      BundleStore bundles,
+      FunctionApi api,
+      MeterRegistry meters) {
+    this.meters = meters;
+    this.bundles = bundles;
+    this.api = api;
     this.server = server;
     this.scheduler = scheduler;
     this.registry = registry;
@@ -94,7 +104,11 @@ public final class FunctionRuntime implements AutoCloseable {
                       new HttpServerOptions().setTcpNoDelay(true).setMaxFormAttributeSize(-1))
                   .requestHandler(api::handle)
                   .listen(port, host)
-                  .map(s -> new FunctionRuntime(s, scheduler, registry, schedules, ticker, vertx))
+                  .map(
+                      s ->
+                          new FunctionRuntime(
+                              s, scheduler, registry, schedules, ticker, vertx, bundles, api,
+                              meters))
                   .compose(r -> r.stopWithVertx(vertx))
                   .onFailure(
                       e -> {
@@ -165,12 +179,48 @@ public final class FunctionRuntime implements AutoCloseable {
     return scheduler;
   }
 
+  /**
+   * Makes the control plane at {@code url} the source of the functions, versions, aliases,
+   * schedules and access keys (see {@link io.strata.functions.control.ControlPlaneFollower}); the
+   * Lambda management calls on this runtime are refused from then on.
+   *
+   * @param token a {@code node}-role token of the control plane
+   * @param stateFile where the last applied state is kept across restarts
+   */
+  public io.strata.functions.control.ControlPlaneFollower followControlPlane(
+      java.net.URI url, String token, java.nio.file.Path stateFile) {
+    var f =
+        new io.strata.functions.control.ControlPlaneFollower(
+            url, token, stateFile, registry, bundles, scheduler, schedules, api);
+    api.managedBy(url.toString());
+    io.micrometer.core.instrument.Gauge.builder(
+            "strata.function.control.applied.version", f, x -> x.appliedVersion())
+        .description("The control plane's function state version this runtime applied")
+        .register(meters);
+    follower = f;
+    f.start();
+    return f;
+  }
+
+  /** The control plane follower, or null when this runtime manages its own functions. */
+  public io.strata.functions.control.ControlPlaneFollower follower() {
+    return follower;
+  }
+
+  /** The content-addressed code bundles (blocking: call from a worker). */
+  public BundleStore bundles() {
+    return bundles;
+  }
+
   public FunctionRegistry registry() {
     return registry;
   }
 
   @Override
   public void close() {
+    if (follower != null) {
+      follower.stop();
+    }
     vertx.cancelTimer(ticker);
     scheduler.close();
     server.close();

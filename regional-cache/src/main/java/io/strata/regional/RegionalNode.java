@@ -1,6 +1,8 @@
 package io.strata.regional;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.strata.core.functions.EdgeFunctionHooks;
+import io.strata.core.functions.FunctionEndpoint;
 import io.strata.core.proxy.TierSettings;
 import io.strata.core.routing.Router;
 import io.strata.core.server.CacheNode;
@@ -29,6 +31,24 @@ public final class RegionalNode {
       Router router,
       MeterRegistry registry,
       Clock clock) {
+    return start(vertx, nodeId, listen, byteBudget, maxObjectBytes, router, registry, clock, null);
+  }
+
+  /**
+   * Starts a regional node whose origin fetches run the behaviors' Lambda@Edge origin-request and
+   * origin-response functions on the function runtime at {@code functions} (null: none configured,
+   * so behaviors with functions answer 502).
+   */
+  public static Future<CacheNode> start(
+      Vertx vertx,
+      String nodeId,
+      ListenOptions listen,
+      long byteBudget,
+      long maxObjectBytes,
+      Router router,
+      MeterRegistry registry,
+      Clock clock,
+      FunctionEndpoint functions) {
     var client =
         vertx
             .httpClientBuilder()
@@ -45,7 +65,7 @@ public final class RegionalNode {
         listen,
         byteBudget,
         router,
-        new OriginUpstream(client),
+        new EdgeFunctionHooks(new OriginUpstream(client), client, functions, registry),
         registry,
         clock);
   }

@@ -13,13 +13,16 @@ import io.strata.core.routing.PathPattern;
  * @param cachePolicy the TTL bounds; {@code null} means {@link CachePolicy#DEFAULT}
  * @param compress compress responses for viewers that accept it, with CloudFront's rules
  * @param viewer viewer-facing settings; {@code null} means {@link ViewerSettings#DEFAULT}
+ * @param lambdaFunctionAssociations Lambda@Edge origin-request / origin-response functions, at most
+ *     one per event type; {@code null} means none
  */
 public record Behavior(
     PathPattern pathPattern,
     String origin,
     CachePolicy cachePolicy,
     boolean compress,
-    ViewerSettings viewer) {
+    ViewerSettings viewer,
+    java.util.List<LambdaFunctionAssociation> lambdaFunctionAssociations) {
 
   /**
    * Validates the fields and defaults a missing cache policy.
@@ -35,6 +38,39 @@ public record Behavior(
     if (viewer == null) {
       viewer = ViewerSettings.DEFAULT;
     }
+    lambdaFunctionAssociations =
+        lambdaFunctionAssociations == null
+            ? java.util.List.of()
+            : java.util.List.copyOf(lambdaFunctionAssociations);
+    java.util.Set<LambdaFunctionAssociation.EventType> seen = new java.util.HashSet<>();
+    for (int i = 0; i < lambdaFunctionAssociations.size(); i++) {
+      if (!seen.add(lambdaFunctionAssociations.get(i).eventType())) {
+        throw new InvalidValueException(
+            "lambdaFunctionAssociations[" + i + "].eventType",
+            lambdaFunctionAssociations.get(i).eventType().wire()
+                + " (expected: at most one function per event type)");
+      }
+    }
+  }
+
+  /** Creates a behaviour without Lambda@Edge functions. */
+  public Behavior(
+      PathPattern pathPattern,
+      String origin,
+      CachePolicy cachePolicy,
+      boolean compress,
+      ViewerSettings viewer) {
+    this(pathPattern, origin, cachePolicy, compress, viewer, java.util.List.of());
+  }
+
+  /** The function attached for {@code type}, or null. */
+  public LambdaFunctionAssociation function(LambdaFunctionAssociation.EventType type) {
+    for (LambdaFunctionAssociation a : lambdaFunctionAssociations) {
+      if (a.eventType() == type) {
+        return a;
+      }
+    }
+    return null;
   }
 
   /** Creates a behaviour without compression and with {@link ViewerSettings#DEFAULT}. */

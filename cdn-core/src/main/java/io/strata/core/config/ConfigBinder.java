@@ -69,7 +69,10 @@ final class ConfigBinder {
           "cachedMethods",
           "trustedKeyGroups",
           "customErrorResponses",
-          "responseHeadersPolicy");
+          "responseHeadersPolicy",
+          "lambdaFunctionAssociations");
+  private static final List<String> LAMBDA_ASSOCIATION_FIELDS =
+      List.of("eventType", "lambdaFunctionArn", "includeBody");
   private static final List<String> ERROR_RESPONSE_FIELDS =
       List.of("errorCode", "responsePagePath", "responseCode", "errorCachingMinTtl");
   private static final List<String> CACHE_POLICY_FIELDS = List.of("minTtl", "defaultTtl", "maxTtl");
@@ -234,8 +237,31 @@ final class ConfigBinder {
     boolean compress = bool(mapping.entries().get("compress"), path, false);
     PathPattern finalPattern = pattern;
     ViewerSettings viewer = viewerSettings(mapping, node, at, path);
+    List<LambdaFunctionAssociation> functions =
+        list(
+            mapping.entries().get("lambdaFunctionAssociations"),
+            field(path, "lambdaFunctionAssociations"),
+            this::lambdaAssociation);
     return construct(
-        node, at, path, () -> new Behavior(finalPattern, origin, policy, compress, viewer));
+        node,
+        at,
+        path,
+        () -> new Behavior(finalPattern, origin, policy, compress, viewer, functions));
+  }
+
+  private LambdaFunctionAssociation lambdaAssociation(YamlNode node, String path) {
+    Mapping m =
+        mapping(
+            node,
+            node.position(),
+            path,
+            LAMBDA_ASSOCIATION_FIELDS,
+            List.of("eventType", "lambdaFunctionArn"));
+    String type = string(m.entries().get("eventType"), path);
+    String function = string(m.entries().get("lambdaFunctionArn"), path);
+    boolean body = bool(m.entries().get("includeBody"), path, false);
+    return construct(
+        node, node.position(), path, () -> LambdaFunctionAssociation.of(type, function, body));
   }
 
   private CachePolicy cachePolicy(YamlNode node, Position at, String path) {

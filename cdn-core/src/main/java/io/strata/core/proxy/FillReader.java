@@ -232,7 +232,8 @@ final class FillReader implements Fill.Reader {
   private boolean writeHead(ResponseHead head) {
     long now = clock.millis();
     String label =
-        StrataHeaders.xCache(head.status(), head.refreshed() ? StrataHeaders.REFRESH_HIT : xCache);
+        StrataHeaders.xCache(
+            head.status(), head.refreshed() ? StrataHeaders.REFRESH_HIT : xCache, head.headers());
     Long ttl = head.storable() ? head.lifetimeSeconds() - head.ageSeconds(now) : null;
     String member =
         CacheStatus.forward(

@@ -342,7 +342,14 @@ final class FillStarter {
 
       @Override
       public void abort() {
-        onContext(context, () -> response.request().reset());
+        // A response a Lambda@Edge function generated may have no request of its own.
+        onContext(
+            context,
+            () -> {
+              if (response.request() != null) {
+                response.request().reset();
+              }
+            });
       }
     };
   }

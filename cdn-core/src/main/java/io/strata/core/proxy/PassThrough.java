@@ -147,7 +147,10 @@ final class PassThrough {
                       upstreamVia == null ? viaToken : upstreamVia + ", " + viaToken)
                   .set(
                       StrataHeaders.X_CACHE,
-                      StrataHeaders.xCache(upstreamResponse.statusCode(), StrataHeaders.MISS))
+                      StrataHeaders.xCache(
+                          upstreamResponse.statusCode(),
+                          StrataHeaders.MISS,
+                          upstreamResponse.headers()))
                   .set(
                       CacheStatus.HEADER,
                       CacheStatus.append(

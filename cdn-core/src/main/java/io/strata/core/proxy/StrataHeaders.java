@@ -20,6 +20,17 @@ public final class StrataHeaders {
     return status >= 400 ? ERROR : label;
   }
 
+  /**
+   * Like {@link #xCache(int, String)}, but an error a Lambda@Edge function caused keeps its
+   * CloudFront result type ({@code LambdaExecutionError from strata}) at every tier.
+   */
+  public static String xCache(int status, String label, io.vertx.core.MultiMap headers) {
+    String error = status >= 400 ? headers.get("X-Strata-Error") : null;
+    return error != null && error.startsWith("Lambda")
+        ? error + " from strata"
+        : xCache(status, label);
+  }
+
   /** True for headers a tier sets for itself and must not copy from upstream or store. */
   public static boolean isPerTier(String name) {
     return name.equalsIgnoreCase(X_CACHE)

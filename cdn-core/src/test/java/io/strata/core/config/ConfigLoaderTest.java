@@ -155,7 +155,8 @@ class ConfigLoaderTest {
     assertEquals(
         "site.yaml:10:7: unknown field 'orign' in distributions[0].defaultBehavior (known:"
             + " pathPattern, origin, cachePolicy, compress, viewerProtocolPolicy, allowedMethods,"
-            + " cachedMethods, trustedKeyGroups, customErrorResponses, responseHeadersPolicy)",
+            + " cachedMethods, trustedKeyGroups, customErrorResponses, responseHeadersPolicy,"
+            + " lambdaFunctionAssociations)",
         e.getMessage());
   }
 
@@ -400,7 +401,8 @@ class ConfigLoaderTest {
     assertEquals(
         "site.yaml:8:5: distributions[0].defaultBehavior: 'web' (expected: a mapping with fields"
             + " pathPattern, origin, cachePolicy, compress, viewerProtocolPolicy, allowedMethods,"
-            + " cachedMethods, trustedKeyGroups, customErrorResponses, responseHeadersPolicy)",
+            + " cachedMethods, trustedKeyGroups, customErrorResponses, responseHeadersPolicy,"
+            + " lambdaFunctionAssociations)",
         e.getMessage());
     e = reject(minimalWith("aliases: [example.com]", "aliases: example.com"));
     assertEquals(

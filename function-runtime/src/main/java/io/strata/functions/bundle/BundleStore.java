@@ -39,6 +39,24 @@ public final class BundleStore {
     }
   }
 
+  /** Where the zip with this SHA-256 (hex) is kept. */
+  public Path zipPath(String sha256) {
+    return bundles.resolve(sha256 + ".zip");
+  }
+
+  /** The bundle with this SHA-256 if it is stored and unpacked here, else null. */
+  public synchronized Stored existing(String sha256) {
+    Path dir = code.resolve(sha256);
+    Path zip = zipPath(sha256);
+    try {
+      return Files.isDirectory(dir) && Files.exists(zip)
+          ? new Stored(sha256, Files.size(zip), dir)
+          : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   /** A stored bundle: its SHA-256 (hex), zip size and unpacked directory. */
   public record Stored(String sha256, long size, Path dir) {}
 

@@ -77,7 +77,34 @@ public final class FunctionApi {
     this.async = async;
     this.settings = settings;
     this.auth = auth;
-    this.verifier = SigV4Verifier.of(auth.keys(), clock);
+    this.verifier =
+        new SigV4Verifier(
+            id -> {
+              String secret = auth.keys().get(id);
+              return secret != null ? secret : managedKeys.get(id);
+            },
+            clock);
+  }
+
+  /** Access keys issued by the control plane (id → secret), beside the configured ones. */
+  private volatile Map<String, String> managedKeys = Map.of();
+
+  /** The control plane this runtime follows, or null when it manages its functions itself. */
+  private volatile String managedBy;
+
+  /** Replaces the access keys the control plane issued. */
+  public void accessKeys(Map<String, String> keys) {
+    this.managedKeys = Map.copyOf(keys);
+  }
+
+  /**
+   * Marks the functions as managed by the control plane at {@code url}: changes through this API
+   * (create, update, delete, publish, aliases, concurrency, schedules) are then refused, so the
+   * control plane stays the one source of truth. Invoke and the runtime-local settings (function
+   * URLs, provisioned concurrency, event invoke config) stay available.
+   */
+  public void managedBy(String url) {
+    this.managedBy = url;
   }
 
   public void handle(HttpServerRequest req) {
@@ -148,7 +175,7 @@ public final class FunctionApi {
     if (req.getHeader("Authorization") == null && auth.allowUnsigned()) {
       return;
     }
-    if (auth.keys().isEmpty()) {
+    if (auth.keys().isEmpty() && managedKeys.isEmpty()) {
       throw new LambdaException(
           403, "UnrecognizedClientException", "this server accepts unsigned requests only");
     }
@@ -170,6 +197,20 @@ public final class FunctionApi {
 
   private void route(HttpServerRequest req, String path, Buffer body) {
     String method = req.method().name();
+    String controlPlane = managedBy;
+    if (controlPlane != null
+        && !method.equals("GET")
+        && !path.endsWith("/invocations")
+        && !path.startsWith("/2021-10-31/")
+        && !path.startsWith("/2019-09-30/")
+        && !path.startsWith("/2019-09-25/")) {
+      throw new LambdaException(
+          403,
+          "AccessDeniedException",
+          "functions are managed by the control plane at "
+              + controlPlane
+              + ": change them through its /v1/functions API or `strata functions deploy`");
+    }
     if (path.equals(FUNCTIONS) || path.equals(FUNCTIONS + "/")) {
       switch (method) {
         case "POST" -> blocking(req, () -> create(json(body)), 201);

@@ -17,7 +17,9 @@ import java.util.function.DoubleSupplier;
  * snapshots numbered from 1.
  */
 public final class FunctionRegistry {
-  private final ConcurrentHashMap<String, Entry> functions = new ConcurrentHashMap<>();
+  /** Replaced whole by {@link #replaceAll}, so a reader sees one state or the other. */
+  private volatile ConcurrentHashMap<String, Entry> functions = new ConcurrentHashMap<>();
+
   private final DoubleSupplier random;
 
   public FunctionRegistry(DoubleSupplier random) {
@@ -37,6 +39,43 @@ public final class FunctionRegistry {
       throw LambdaException.conflict("Function already exist: " + config.name());
     }
     return e.latest;
+  }
+
+  /**
+   * One function as the control plane holds it: {@code $LATEST}, its published versions (with their
+   * own numbers) and its aliases.
+   */
+  public record State(
+      FunctionVersion latest, List<FunctionVersion> versions, List<Alias> aliases) {}
+
+  /**
+   * Replaces every function at once with {@code states} (the control plane's snapshot).
+   *
+   * @return the names whose {@code $LATEST} revision changed or that are gone, whose environments
+   *     should be retired
+   */
+  public java.util.Set<String> replaceAll(List<State> states) {
+    ConcurrentHashMap<String, Entry> next = new ConcurrentHashMap<>();
+    for (State s : states) {
+      Entry e = new Entry();
+      e.latest = s.latest();
+      for (FunctionVersion v : s.versions()) {
+        e.versions.put(Integer.parseInt(v.version()), v);
+      }
+      for (Alias a : s.aliases()) {
+        e.aliases.put(a.name(), a);
+      }
+      next.put(s.latest().name(), e);
+    }
+    java.util.Set<String> changed = new java.util.TreeSet<>();
+    for (var old : functions.entrySet()) {
+      Entry now = next.get(old.getKey());
+      if (now == null || !now.latest.revisionId().equals(old.getValue().latest.revisionId())) {
+        changed.add(old.getKey());
+      }
+    }
+    functions = next;
+    return changed;
   }
 
   public void delete(String name) {

@@ -112,6 +112,29 @@ public final class Schedules {
     return new JsonObject().put("Schedules", out);
   }
 
+  /**
+   * Makes the schedules exactly {@code wanted} (key {@code function/name} → {@code
+   * {"ScheduleExpression", "Input", "Qualifier", "SingleRun"}}), keeping the timing of those whose
+   * definition is unchanged. Call after the functions they name are in the registry.
+   */
+  public void replaceAll(Map<String, JsonObject> wanted) {
+    entries.keySet().removeIf(k -> !wanted.containsKey(k));
+    for (var w : wanted.entrySet()) {
+      String[] parts = w.getKey().split("/", 2);
+      JsonObject in = w.getValue();
+      Entry current = entries.get(w.getKey());
+      if (current != null
+          && java.util.Objects.equals(
+              current.schedule.expressionText(), in.getString("ScheduleExpression"))
+          && java.util.Objects.equals(current.schedule.input(), in.getString("Input"))
+          && java.util.Objects.equals(current.schedule.qualifier(), in.getString("Qualifier"))
+          && current.schedule.singleRun() == in.getBoolean("SingleRun", false)) {
+        continue;
+      }
+      put(parts[0], parts[1], in);
+    }
+  }
+
   /** Removes the schedules of a deleted function. */
   public void forget(String function) {
     entries.keySet().removeIf(k -> k.startsWith(function + "/"));
