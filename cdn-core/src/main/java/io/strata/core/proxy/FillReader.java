@@ -211,7 +211,7 @@ final class FillReader implements Fill.Reader {
         request,
         stale,
         now,
-        viaToken,
+        new HitHeaders(viaToken, nodeId),
         StrataHeaders.HIT,
         CacheStatus.forward(
             nodeId,
