@@ -148,7 +148,11 @@ public final class HitAllocation {
     return "Hit from strata".equals(xCache) && body.length() > 0;
   }
 
-  private static int startOrigin(Vertx vertx) throws Exception {
+  /**
+   * An origin shaped like the example origin's {@code /gen/SIZE/NAME} and {@code
+   * /gen/SIZE/MILLISms/NAME} (answered after a delay).
+   */
+  static int startOrigin(Vertx vertx) throws Exception {
     return await(
             vertx
                 .createHttpServer()
@@ -156,22 +160,33 @@ public final class HitAllocation {
                     request -> {
                       String[] parts = request.path().split("/");
                       int bytes = HotSetSizes.bytes(parts[2]);
-                      request
-                          .response()
-                          .putHeader("X-Origin-Hits", "1")
-                          .putHeader(
-                              "Date",
-                              DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                                  Instant.now().atOffset(ZoneOffset.UTC)))
-                          .putHeader("Content-Type", "application/octet-stream")
-                          .putHeader("Cache-Control", "public, max-age=3600")
-                          .end(Buffer.buffer(new byte[bytes]));
+                      long delay =
+                          parts.length > 4 && parts[3].endsWith("ms")
+                              ? Long.parseLong(parts[3].substring(0, parts[3].length() - 2))
+                              : 0;
+                      if (delay > 0) {
+                        vertx.setTimer(delay, t -> answer(request, bytes));
+                      } else {
+                        answer(request, bytes);
+                      }
                     })
                 .listen(0, "127.0.0.1"))
         .actualPort();
   }
 
-  private static Router router(int originPort) {
+  private static void answer(io.vertx.core.http.HttpServerRequest request, int bytes) {
+    request
+        .response()
+        .putHeader("X-Origin-Hits", "1")
+        .putHeader(
+            "Date",
+            DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.now().atOffset(ZoneOffset.UTC)))
+        .putHeader("Content-Type", "application/octet-stream")
+        .putHeader("Cache-Control", "public, max-age=3600")
+        .end(Buffer.buffer(new byte[bytes]));
+  }
+
+  static Router router(int originPort) {
     return new Router(
         ConfigLoader.parse(
             String.join(
@@ -190,13 +205,13 @@ public final class HitAllocation {
             "hit-allocation.yaml"));
   }
 
-  private static long threadOf(Vertx vertx) throws Exception {
+  static long threadOf(Vertx vertx) throws Exception {
     CompletableFuture<Long> id = new CompletableFuture<>();
     vertx.runOnContext(v -> id.complete(Thread.currentThread().getId()));
     return id.get(10, TimeUnit.SECONDS);
   }
 
-  private static <T> T await(Future<T> future) throws Exception {
+  static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 

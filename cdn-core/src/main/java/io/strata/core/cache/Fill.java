@@ -69,6 +69,10 @@ public final class Fill {
   private long retainedBytes;
   private long receivedBytes;
   private ResponseHead head;
+
+  /** The whole body once it is complete and was kept (what is stored), else null. */
+  private Buffer whole;
+
   private Throwable error;
   private boolean ended;
   private boolean keepAll = true;
@@ -207,6 +211,7 @@ public final class Fill {
           for (Buffer b : chunks) {
             whole.appendBuffer(b);
           }
+          this.whole = whole;
         }
       }
     }
@@ -257,6 +262,12 @@ public final class Fill {
         return Read.END;
       }
       long available = firstChunkIndex + chunks.size();
+      if (p.chunkIndex == 0 && whole != null && chunks.size() > 1) {
+        // A reader that starts after the body is complete gets it in one piece (the buffer that
+        // is stored), so it is written once rather than chunk by chunk.
+        p.chunkIndex = available;
+        return new Read(whole, false, null);
+      }
       if (p.chunkIndex < available) {
         Buffer chunk = chunks.get((int) (p.chunkIndex - firstChunkIndex));
         p.chunkIndex++;

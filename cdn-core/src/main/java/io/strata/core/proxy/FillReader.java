@@ -45,6 +45,10 @@ final class FillReader implements Fill.Reader {
   private boolean collapsed;
   private CachedObject stale;
   private RangeWindow window;
+
+  /** What was read from the fill after the last write and not yet handled. */
+  private Fill.Read pending;
+
   private boolean headWritten;
   private boolean done;
 
@@ -149,10 +153,26 @@ final class FillReader implements Fill.Reader {
       }
     }
     while (!response.writeQueueFull()) {
-      Fill.Read read = fill.read(this);
+      Fill.Read read = pending != null ? pending : fill.read(this);
+      pending = null;
       if (read.chunk() != null) {
         if (window == null) {
-          response.write(read.chunk());
+          // Reading one ahead: when the end follows, head, body and end go out as one write (one
+          // flush, one syscall) instead of two; with a crowd of waiters on one event loop, the
+          // last of them waits for every one of these.
+          Buffer out = read.chunk();
+          Fill.Read next = fill.read(this);
+          if (next.end()) {
+            finish();
+            response.end(out);
+            return;
+          }
+          response.write(out);
+          if (next.chunk() == null && next.error() == null) {
+            return; // nothing yet: the fill wakes this reader when more arrives
+          }
+          // Already taken from the fill: handled first on the next turn, now or after a drain.
+          pending = next;
         } else {
           Buffer part = window.next(read.chunk());
           if (part != null) {
