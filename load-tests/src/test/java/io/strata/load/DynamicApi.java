@@ -103,7 +103,8 @@ public class DynamicApi extends Simulation {
                     .post(target.functions + "/2015-03-31/functions/" + FUNCTION + "/invocations")
                     .body(StringBody("{\"n\": #{n}}"))
                     .check(status().is(200), jsonPath("$.echo").ofInt().isEL("#{n}")));
-    ScenarioBuilder traffic = scenario("dynamic api").during(duration).on(mix);
+    // Whole iterations only (exitASAP false): the counters above must match requests sent.
+    ScenarioBuilder traffic = scenario("dynamic api").during(duration, false).on(mix);
     ScenarioBuilder verify =
         scenario("verify")
             .exec(

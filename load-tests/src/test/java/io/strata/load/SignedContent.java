@@ -85,7 +85,8 @@ public class SignedContent extends Simulation {
             refused("signed URL, tampered", tamperedUrl, null, tamperedSent),
             refused("signed cookies, expired", PATH, expiredCookies, expiredSent),
             refused("signed cookies, tampered", PATH, tamperedCookies, tamperedSent));
-    ScenarioBuilder traffic = scenario("signed content").during(duration).on(mix);
+    // Whole iterations only (exitASAP false): the counters above must match requests sent.
+    ScenarioBuilder traffic = scenario("signed content").during(duration, false).on(mix);
     ScenarioBuilder verify =
         scenario("verify")
             .exec(

@@ -14,12 +14,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SharedText {
   static final int MAX_NAMES = 1024;
-  static final int MAX_VALUES = 4096;
+
+  /** Per header name, so that one name's many values cannot crowd out another's few. */
+  static final int MAX_VALUES_PER_NAME = 512;
+
+  static final int MAX_TEXTS = 4096;
   static final int MAX_DECISIONS = 1024;
 
   /**
-   * Headers whose values repeat across objects. Values of others (Date, ETag, Last-Modified...) are
-   * nearly always unique and are not looked up.
+   * Headers whose values repeat across objects, lower case. Values of others (Date, ETag,
+   * Last-Modified...) are nearly always unique and are not looked up.
    */
   private static final Set<String> SHARED_VALUE_NAMES =
       Set.of(
@@ -36,12 +40,12 @@ final class SharedText {
           "strict-transport-security",
           "x-content-type-options",
           "x-frame-options",
-          "x-origin-hits",
-          "expires",
           "pragma");
 
   private static final ConcurrentHashMap<String, AsciiString> NAMES = new ConcurrentHashMap<>();
-  private static final ConcurrentHashMap<String, String> VALUES = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, ConcurrentHashMap<String, String>> VALUES =
+      new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, String> TEXTS = new ConcurrentHashMap<>();
   private static final ConcurrentHashMap<CacheDecision, CacheDecision> DECISIONS =
       new ConcurrentHashMap<>();
 
@@ -66,22 +70,28 @@ final class SharedText {
 
   /** The shared instance of {@code value} when values of {@code name} tend to repeat. */
   static String value(String name, String value) {
-    if (!SHARED_VALUE_NAMES.contains(name.toLowerCase(Locale.ROOT))) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (!SHARED_VALUE_NAMES.contains(lower) || value.length() > 256) {
       return value;
     }
-    return text(value);
+    return shared(
+        VALUES.computeIfAbsent(lower, n -> new ConcurrentHashMap<>()), value, MAX_VALUES_PER_NAME);
   }
 
-  /** The shared instance of any short text (host names, key parts). */
+  /** The shared instance of a short text that many keys repeat (host names). */
   static String text(String value) {
-    String shared = VALUES.get(value);
+    return value.length() > 256 ? value : shared(TEXTS, value, MAX_TEXTS);
+  }
+
+  private static String shared(ConcurrentHashMap<String, String> table, String value, int max) {
+    String shared = table.get(value);
     if (shared != null) {
       return shared;
     }
-    if (VALUES.size() >= MAX_VALUES || value.length() > 256) {
+    if (table.size() >= max) {
       return value;
     }
-    String raced = VALUES.putIfAbsent(value, value);
+    String raced = table.putIfAbsent(value, value);
     return raced == null ? value : raced;
   }
 
