@@ -292,7 +292,8 @@ final class FillReader implements Fill.Reader {
                 headers.get("Last-Modified"),
                 headers.get("Date"))
             : RangeDecision.FULL;
-    response.headers().addAll(headers);
+    // forEach walks the map's own entries; addAll(MultiMap) would first copy them into a list.
+    headers.forEach(response.headers()::add);
     StoredResponses.tierHeaders(response, headers, head.ageSeconds(now), viaToken, label, member);
     if (range instanceof RangeDecision.Unsatisfiable unsatisfiable) {
       StoredResponses.endUnsatisfiable(response, unsatisfiable);
