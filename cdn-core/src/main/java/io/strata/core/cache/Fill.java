@@ -74,6 +74,13 @@ public final class Fill {
   private Buffer whole;
 
   private Throwable error;
+
+  /**
+   * What the readers' proxy rendered for this fill's head, kept so that a crowd of readers renders
+   * it once; an immutable value, recomputed by whoever finds it does not fit.
+   */
+  private volatile Object rendered;
+
   private boolean ended;
   private boolean keepAll = true;
   private boolean detached;
@@ -121,6 +128,14 @@ public final class Fill {
     } else if (resume) {
       upstream.resume();
     }
+  }
+
+  public Object rendered() {
+    return rendered;
+  }
+
+  public void rendered(Object value) {
+    rendered = value;
   }
 
   public synchronized ResponseHead head() {
