@@ -9,8 +9,13 @@ import io.strata.core.testing.ScriptedOrigin;
 import io.strata.core.testing.Sync;
 import io.strata.core.testing.TestClient;
 import io.strata.core.testing.TestClient.Response;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,5 +89,55 @@ class HitHeadersTest {
     assertTrue(RequestIds.isWellFormed(a), a);
     assertTrue(RequestIds.isWellFormed(b), b);
     assertNotEquals(a, b);
+  }
+
+  @Test
+  void collapsedReadersShareTheRenderedHeadButTheStarterKeepsItsOwn() {
+    int viewers = 6;
+    // The origin answers once every other viewer has joined the first one's fill.
+    origin.on(
+        "/crowd/",
+        req ->
+            vertx.setPeriodic(
+                5,
+                id -> {
+                  double joined =
+                      tiers
+                          .registry
+                          .get("strata.cache.collapsed")
+                          .tag("role", "edge")
+                          .counter()
+                          .count();
+                  if (joined >= viewers - 1) {
+                    vertx.cancelTimer(id);
+                    req.response().putHeader("Cache-Control", "max-age=60").end("crowd body");
+                  }
+                }));
+    List<Future<Response>> responses = new ArrayList<>();
+    for (int i = 0; i < viewers; i++) {
+      responses.add(
+          viewer.send(HttpMethod.GET, "/crowd/x", MultiMap.caseInsensitiveMultiMap(), null));
+    }
+    int misses = 0;
+    for (Future<Response> f : responses) {
+      Response r = Sync.await(f);
+      assertEquals("crowd body", r.text());
+      String status = r.header("Cache-Status");
+      assertTrue(
+          status.endsWith(
+              "edge-0; fwd=uri-miss; fwd-status=200; stored"
+                  + (r.header("X-Cache").startsWith("Miss") ? "" : "; collapsed")
+                  + "; ttl=60"),
+          status);
+      assertEquals("1.1 regional-0 (strata), 1.1 edge-0 (strata)", r.header("Via"));
+      assertEquals("0", r.header("Age"));
+      if (r.header("X-Cache").equals("Miss from strata")) {
+        misses++;
+      } else {
+        assertEquals("Hit from strata", r.header("X-Cache"));
+      }
+    }
+    assertEquals(1, misses, "one viewer started the fill, the others joined it");
+    assertEquals(1, origin.hits("/crowd/x"));
   }
 }
