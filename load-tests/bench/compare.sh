@@ -177,6 +177,10 @@ wait_http "http://127.0.0.1:$LIMIT_PORT/gen/1k/x" limit
 wait_http "http://127.0.0.1:$NGINX_PORT/api/time" nginx
 wait_http "http://127.0.0.1:$VARNISH_PORT/api/time" varnish
 log "all started: $(tr '\n' ' ' <"$DIR/pids")"
+# Strata must run on the native transport (netty-transport-native-epoll is in strata.jar); say so.
+EDGE_TRANSPORT="$(grep -o 'transport: .*' "$DIR/edge.log" | head -1)"
+log "strata edge: ${EDGE_TRANSPORT:-transport not logged}"
+case "$EDGE_TRANSPORT" in *epoll*) ;; *) log "WARNING: the Strata edge is not on epoll; its numbers are not comparable" ;; esac
 
 port_of() { case "$1" in strata) echo "$EDGE_PORT" ;; nginx) echo "$NGINX_PORT" ;; varnish) echo "$VARNISH_PORT" ;; limit) echo "$LIMIT_PORT" ;; esac; }
 pid_of() { case "$1" in strata) echo "$STRATA_PID" ;; nginx) echo "$NGINX_PID" ;; varnish) echo "$VARNISH_PID" ;; limit) echo "$LIMIT_PID" ;; esac; }

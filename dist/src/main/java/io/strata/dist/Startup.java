@@ -118,11 +118,17 @@ final class Startup {
   }
 
   static Vertx vertx() {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    Vertx vertx = Vertx.vertx(options);
+    // Each listener runs one instance per available CPU (listen(...)); the pool has Vert.x's
+    // default of two loops per CPU, so clients and the other roles of `up` have loops of their own.
+    // Under taskset the JVM sees only the CPUs it is pinned to, and both numbers follow.
     LOG.log(
         System.Logger.Level.INFO,
-        "transport: {0}",
-        vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
+        "transport: {0}; {1} event loops, {2} listener instance(s) per port",
+        vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO",
+        options.getEventLoopPoolSize(),
+        Math.max(1, Runtime.getRuntime().availableProcessors()));
     return vertx;
   }
 

@@ -40,15 +40,26 @@ public final class Target {
   public final String edge;
   public final String admin;
   public final String origin;
+
+  /** The function runtime's Lambda API (DynamicApi). */
+  public final String functions;
+
   private final Process process;
   private final Path gcLog;
 
-  private Target(String edge, String admin, String origin, Process process, Path gcLog) {
+  private Target(
+      String edge, String admin, String origin, String functions, Process process, Path gcLog) {
     this.edge = edge;
     this.admin = admin;
     this.origin = origin;
+    this.functions = functions;
     this.process = process;
     this.gcLog = gcLog;
+  }
+
+  /** The repository root ({@code strata.home}): the example keys and configurations. */
+  public static Path home() {
+    return Path.of(System.getProperty("strata.home", "..")).toAbsolutePath().normalize();
   }
 
   /** The target named by system properties, started first when {@code strata.launch} is set. */
@@ -59,6 +70,7 @@ public final class Target {
           System.getProperty("strata.edge", "http://127.0.0.1:8080"),
           System.getProperty("strata.admin", "http://127.0.0.1:9091"),
           System.getProperty("strata.origin", "http://127.0.0.1:8000"),
+          System.getProperty("strata.functions", "http://127.0.0.1:9300"),
           null,
           null);
     }
@@ -132,16 +144,19 @@ public final class Target {
       throw new IllegalStateException(
           "strata.launch: no such file: " + jar + " (build dist first: mvn -B package)");
     }
-    Path home = Path.of(System.getProperty("strata.home", "..")).toAbsolutePath().normalize();
+    Path home = home();
     Path work = workDir().resolve("strata-" + simulation);
     try {
       Files.createDirectories(work);
-      int[] ports = freePorts(4);
-      Path config = work.resolve("site.yaml");
+      // origin, regional, edge, admin, edge TLS, control plane, functions: all free, so a smoke
+      // run never collides with a ./strata up (or another build) on the default ports.
+      int[] ports = freePorts(7);
+      Path config = work.resolve("strata-load.yaml");
       Files.writeString(
           config,
-          Files.readString(home.resolve("examples/site.yaml"))
-              .replace("http://127.0.0.1:8000", "http://127.0.0.1:" + ports[0]));
+          Files.readString(home.resolve("load-tests/strata-load.yaml"))
+              .replace("http://127.0.0.1:8000", "http://127.0.0.1:" + ports[0])
+              .replace("http://127.0.0.1:9300", "http://127.0.0.1:" + ports[6]));
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       List<String> command =
           new ArrayList<>(
@@ -163,6 +178,15 @@ public final class Target {
                   Integer.toString(ports[2]),
                   "--admin-port",
                   Integer.toString(ports[3]),
+                  "--edge-tls-port",
+                  Integer.toString(ports[4]),
+                  "--control-plane-port",
+                  Integer.toString(ports[5]),
+                  "--functions-port",
+                  Integer.toString(ports[6]),
+                  // A fresh store (control plane, functions) per run, inside target/.
+                  "--data",
+                  work.resolve("data-" + RUN_ID).toString(),
                   "--edge-cache-bytes",
                   System.getProperty("strata.edgeCacheBytes", "8m"),
                   "--regional-cache-bytes",
@@ -180,6 +204,7 @@ public final class Target {
               "http://127.0.0.1:" + ports[2],
               "http://127.0.0.1:" + ports[3],
               "http://127.0.0.1:" + ports[0],
+              "http://127.0.0.1:" + ports[6],
               process,
               work.resolve("gc.log"));
       target.awaitHealthy(work.resolve("strata.log"));
@@ -263,16 +288,42 @@ public final class Target {
    * strata_cache_hits_total{node="edge-8080",role="edge"} 12.0}); 0 when absent.
    */
   public static double sample(String metrics, String name, String role) {
+    return sampleWith(metrics, name, "role=\"" + role + "\"");
+  }
+
+  /**
+   * The sum of a meter's samples whose labels contain {@code label} (e.g. {@code
+   * reason="signature_expired"}); 0 when absent.
+   */
+  public static double sampleWith(String metrics, String name, String label) {
     Matcher m =
         Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} ([0-9.eE+-]+)$")
             .matcher(metrics);
     double sum = 0;
     while (m.find()) {
-      if (m.group(1).contains("role=\"" + role + "\"")) {
+      if (m.group(1).contains(label)) {
         sum += Double.parseDouble(m.group(2));
       }
     }
     return sum;
+  }
+
+  /** A POST with the JDK client (outside Gatling's measurements): set-up calls. */
+  public static HttpResponse<String> post(String url, String contentType, String body) {
+    try {
+      return HTTP.send(
+          HttpRequest.newBuilder(URI.create(url))
+              .timeout(Duration.ofSeconds(30))
+              .header("Content-Type", contentType)
+              .POST(HttpRequest.BodyPublishers.ofString(body))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

@@ -72,6 +72,17 @@ public record CacheKey(
   }
 
   /**
+   * This key with its host as a shared instance: the host string of each request is otherwise kept
+   * by every entry stored under it. What the store keeps.
+   */
+  CacheKey withSharedHost() {
+    String shared = SharedText.text(host);
+    return shared == host
+        ? this
+        : new CacheKey(distributionId, shared, path, method, acceptEncoding, variant);
+  }
+
+  /**
    * A stable string form of the primary key, used to pick a regional node by consistent hashing.
    */
   public String hashInput() {

@@ -140,6 +140,7 @@ public final class CacheStore {
     if (object.weight() > byteBudget || !object.decision().storable()) {
       return;
     }
+    primary = primary.withSharedHost();
     List<String> names = object.varyNames();
     if (names.isEmpty()) {
       cache.put(primary, object);

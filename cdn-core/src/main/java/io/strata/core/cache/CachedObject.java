@@ -1,7 +1,9 @@
 package io.strata.core.cache;
 
+import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -15,26 +17,50 @@ import java.util.Set;
  * <p>{@code headers} excludes hop-by-hop headers and those each tier writes for itself ({@code
  * Age}, {@code X-Cache}, {@code Cache-Status}, {@code X-Strata-Request-Id}); {@code Via} holds the
  * tiers behind this one.
+ *
+ * <p>Compact, because a node holds many of these: the headers are one flat array of name/value
+ * pairs (names shared {@link AsciiString}s, values that repeat across objects shared, see {@link
+ * SharedText}) rather than a map of entry objects, and equal cache decisions are one instance.
+ * {@code load-tests}' {@code EntryOverhead} measures what an entry costs; {@link #weight} charges
+ * those measured figures.
  */
 public final class CachedObject {
   /**
-   * A fixed estimate of what an entry costs beyond its body and header bytes (object, map node).
+   * What an entry without headers costs on the heap beyond its body, measured with {@code
+   * EntryOverhead} (Caffeine's node and map entry ~98 B, the key with its path ~104 B, this object
+   * 56 B, the body's {@code Buffer} wrappers and array header 96 B), rounded up.
    */
-  static final int ENTRY_OVERHEAD_BYTES = 160;
+  static final int ENTRY_OVERHEAD_BYTES = 368;
+
+  /**
+   * What one stored header costs beyond its value's characters (its array slots and the value's own
+   * object; names are shared), rounded up from the measurement.
+   */
+  static final int HEADER_OVERHEAD_BYTES = 16;
+
+  private static final CharSequence[] NO_HEADERS = new CharSequence[0];
 
   /** RFC 9111 §3.2: what a 304 must not change in the stored headers. */
   private static final Set<String> NOT_UPDATED_BY_304 =
       Set.of("content-length", "content-encoding", "content-range", "content-type");
 
   private final int status;
-  private final MultiMap headers;
+
+  /** Name, value, name, value...: names are {@link AsciiString}s, values {@link String}s. */
+  private final CharSequence[] headers;
+
   private final Buffer body;
   private final long responseTimeMillis;
   private final long correctedInitialAgeMillis;
   private final CacheDecision decision;
   private final long errorServeUntilMillis;
-  private final List<String> varyNames;
-  private final int weight;
+
+  /**
+   * What the proxy rendered for this entry's responses (its {@code Via}, the {@code Age} of the
+   * current second...), kept so that hits within the same second render nothing. Written without
+   * locking: it is an immutable value the proxy may recompute at any time.
+   */
+  private volatile Object rendered;
 
   public CachedObject(
       int status,
@@ -54,29 +80,103 @@ public final class CachedObject {
       long correctedInitialAgeMillis,
       CacheDecision decision,
       long errorServeUntilMillis) {
+    this(
+        status,
+        flatten(headers),
+        body,
+        responseTimeMillis,
+        correctedInitialAgeMillis,
+        decision,
+        errorServeUntilMillis);
+  }
+
+  private CachedObject(
+      int status,
+      CharSequence[] headers,
+      Buffer body,
+      long responseTimeMillis,
+      long correctedInitialAgeMillis,
+      CacheDecision decision,
+      long errorServeUntilMillis) {
     this.status = status;
     this.headers = headers;
     this.body = body;
     this.responseTimeMillis = responseTimeMillis;
     this.correctedInitialAgeMillis = Math.max(0, correctedInitialAgeMillis);
-    this.decision = decision;
+    this.decision = SharedText.decision(decision);
     this.errorServeUntilMillis = errorServeUntilMillis;
-    List<String> names = Vary.names(headers.getAll("Vary"));
-    this.varyNames = names == null ? List.of() : names;
-    long headerBytes = 0;
-    for (var e : headers) {
-      headerBytes += e.getKey().length() + e.getValue().length() + 32;
+  }
+
+  private static CharSequence[] flatten(MultiMap headers) {
+    if (headers.isEmpty()) {
+      return NO_HEADERS;
     }
-    this.weight =
-        (int) Math.min(Integer.MAX_VALUE, body.length() + headerBytes + ENTRY_OVERHEAD_BYTES);
+    List<CharSequence> flat = new ArrayList<>();
+    for (var e : headers) {
+      flat.add(SharedText.name(e.getKey()));
+      flat.add(SharedText.value(e.getKey(), e.getValue()));
+    }
+    return flat.toArray(NO_HEADERS);
   }
 
   public int status() {
     return status;
   }
 
+  /**
+   * The stored headers as a new map (a copy: changing it changes nothing stored). For the miss and
+   * revalidation paths; a hit walks {@link #headerName}/{@link #headerValue} instead.
+   */
   public MultiMap headers() {
-    return headers;
+    MultiMap map = MultiMap.caseInsensitiveMultiMap();
+    for (int i = 0; i < headers.length; i += 2) {
+      map.add(headers[i], headers[i + 1]);
+    }
+    return map;
+  }
+
+  /** How many header fields are stored (a name with two values counts twice). */
+  public int headerCount() {
+    return headers.length >> 1;
+  }
+
+  /** The name of stored header field {@code i}, as a shared {@link AsciiString}. */
+  public CharSequence headerName(int i) {
+    return headers[i << 1];
+  }
+
+  public CharSequence headerValue(int i) {
+    return headers[(i << 1) + 1];
+  }
+
+  /** The first stored value of a header (any case), or null. */
+  public String header(String name) {
+    for (int i = 0; i < headers.length; i += 2) {
+      if (AsciiString.contentEqualsIgnoreCase(headers[i], name)) {
+        return headers[i + 1].toString();
+      }
+    }
+    return null;
+  }
+
+  /** Every stored value of a header (any case), in order; empty when absent. */
+  public List<String> headerValues(String name) {
+    List<String> values = new ArrayList<>(2);
+    for (int i = 0; i < headers.length; i += 2) {
+      if (AsciiString.contentEqualsIgnoreCase(headers[i], name)) {
+        values.add(headers[i + 1].toString());
+      }
+    }
+    return values;
+  }
+
+  /** What the proxy last rendered for this entry (see the field), or null. */
+  public Object rendered() {
+    return rendered;
+  }
+
+  public void rendered(Object value) {
+    rendered = value;
   }
 
   public Buffer body() {
@@ -89,20 +189,28 @@ public final class CachedObject {
 
   /** The header names this response varies on (lower case, sorted); empty when it does not. */
   public List<String> varyNames() {
-    return varyNames;
+    List<String> names = Vary.names(headerValues("Vary"));
+    return names == null ? List.of() : names;
   }
 
-  /** Bytes this entry is charged against the node's byte budget. */
+  /**
+   * Bytes this entry is charged against the node's byte budget: the body, each header's value and
+   * overhead, and the measured fixed cost. Computed when asked (when stored), not kept.
+   */
   public int weight() {
-    return weight;
+    long bytes = (long) body.length() + ENTRY_OVERHEAD_BYTES;
+    for (int i = 1; i < headers.length; i += 2) {
+      bytes += headers[i].length() + HEADER_OVERHEAD_BYTES;
+    }
+    return (int) Math.min(Integer.MAX_VALUE, bytes);
   }
 
   public String etag() {
-    return headers.get("ETag");
+    return header("ETag");
   }
 
   public String lastModified() {
-    return headers.get("Last-Modified");
+    return header("Last-Modified");
   }
 
   /** RFC 9111 §4.2.3 {@code current_age} in milliseconds at {@code nowMillis}. */
@@ -204,7 +312,7 @@ public final class CachedObject {
       long responseTimeMillis,
       long correctedInitialAgeMillis,
       CacheDecision decision) {
-    MultiMap merged = MultiMap.caseInsensitiveMultiMap().addAll(headers);
+    MultiMap merged = headers();
     for (String name : notModifiedHeaders.names()) {
       if (!NOT_UPDATED_BY_304.contains(name.toLowerCase(Locale.ROOT))) {
         merged.set(name, notModifiedHeaders.getAll(name));

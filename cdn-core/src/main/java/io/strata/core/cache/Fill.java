@@ -69,7 +69,18 @@ public final class Fill {
   private long retainedBytes;
   private long receivedBytes;
   private ResponseHead head;
+
+  /** The whole body once it is complete and was kept (what is stored), else null. */
+  private Buffer whole;
+
   private Throwable error;
+
+  /**
+   * What the readers' proxy rendered for this fill's head, kept so that a crowd of readers renders
+   * it once; an immutable value, recomputed by whoever finds it does not fit.
+   */
+  private volatile Object rendered;
+
   private boolean ended;
   private boolean keepAll = true;
   private boolean detached;
@@ -117,6 +128,14 @@ public final class Fill {
     } else if (resume) {
       upstream.resume();
     }
+  }
+
+  public Object rendered() {
+    return rendered;
+  }
+
+  public void rendered(Object value) {
+    rendered = value;
   }
 
   public synchronized ResponseHead head() {
@@ -207,6 +226,7 @@ public final class Fill {
           for (Buffer b : chunks) {
             whole.appendBuffer(b);
           }
+          this.whole = whole;
         }
       }
     }
@@ -257,6 +277,12 @@ public final class Fill {
         return Read.END;
       }
       long available = firstChunkIndex + chunks.size();
+      if (p.chunkIndex == 0 && whole != null && chunks.size() > 1) {
+        // A reader that starts after the body is complete gets it in one piece (the buffer that
+        // is stored), so it is written once rather than chunk by chunk.
+        p.chunkIndex = available;
+        return new Read(whole, false, null);
+      }
       if (p.chunkIndex < available) {
         Buffer chunk = chunks.get((int) (p.chunkIndex - firstChunkIndex));
         p.chunkIndex++;

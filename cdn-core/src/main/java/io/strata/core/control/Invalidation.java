@@ -50,7 +50,7 @@ public record Invalidation(
         return true;
       }
     }
-    return !tags.isEmpty() && hasTag(object.headers().getAll(tagHeader));
+    return !tags.isEmpty() && hasTag(object.headerValues(tagHeader));
   }
 
   private boolean hasTag(List<String> headerValues) {

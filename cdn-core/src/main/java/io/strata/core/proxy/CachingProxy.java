@@ -43,6 +43,7 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
   private final NodeMetrics metrics;
   private final Clock clock;
   private final String viaToken;
+  private final HitHeaders hitHeaders;
   private final FillStarter fillStarter;
   private final PassThrough passThrough;
   private final ViewerPipeline viewer;
@@ -78,6 +79,7 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
     this.metrics = metrics;
     this.clock = clock;
     this.viaToken = tier.viaToken();
+    this.hitHeaders = new HitHeaders(viaToken, tier.nodeId());
     ForwardedHeaders forwarded = new ForwardedHeaders(viaToken, "edge".equals(tier.role()));
     this.fillStarter = new FillStarter(upstream, store, metrics, clock, forwarded);
     this.passThrough =
@@ -143,8 +145,7 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
     if (cacheable) {
       String acceptEncoding =
           route.behavior().compress()
-              ? AcceptEncoding.normalize(
-                  String.join(",", request.headers().getAll("Accept-Encoding")))
+              ? AcceptEncoding.normalize(acceptEncoding(request))
               : AcceptEncoding.IDENTITY;
       serveCacheable(
           new Exchange(request, route, authority.toString(), id, exchange.forwardUri(), errorHook),
@@ -226,16 +227,8 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
         revalidateInBackground(ex, key, stored);
       }
       if (!ex.errorHook().test(stored.status())) {
-        StoredResponses.write(
-            ex.request(),
-            stored,
-            now,
-            viaToken,
-            StrataHeaders.HIT,
-            CacheStatus.hit(
-                tier.nodeId(),
-                stored.ttlSeconds(now),
-                servedBecause.isEmpty() ? null : servedBecause));
+        StoredResponses.writeHit(
+            ex.request(), stored, now, hitHeaders, servedBecause.isEmpty() ? null : servedBecause);
       }
       return;
     }
@@ -328,6 +321,20 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
   private static final java.util.List<String> INVALIDATED_CODINGS =
       java.util.List.of(
           AcceptEncoding.IDENTITY, AcceptEncoding.GZIP, AcceptEncoding.BR, AcceptEncoding.BR_GZIP);
+
+  /**
+   * The request's {@code Accept-Encoding} field lines joined with {@code ","}, or null; without
+   * building a list or a new string for the usual zero or one line.
+   */
+  private static String acceptEncoding(HttpServerRequest request) {
+    MultiMap headers = request.headers();
+    String first = headers.get("Accept-Encoding");
+    if (first == null) {
+      return null;
+    }
+    java.util.List<String> all = headers.getAll("Accept-Encoding");
+    return all.size() == 1 ? first : String.join(",", all);
+  }
 
   private String requestId(HttpServerRequest request) {
     // An id from the tier in front is kept so one request reads the same in every tier's log;

@@ -45,6 +45,10 @@ final class FillReader implements Fill.Reader {
   private boolean collapsed;
   private CachedObject stale;
   private RangeWindow window;
+
+  /** What was read from the fill after the last write and not yet handled. */
+  private Fill.Read pending;
+
   private boolean headWritten;
   private boolean done;
 
@@ -149,10 +153,26 @@ final class FillReader implements Fill.Reader {
       }
     }
     while (!response.writeQueueFull()) {
-      Fill.Read read = fill.read(this);
+      Fill.Read read = pending != null ? pending : fill.read(this);
+      pending = null;
       if (read.chunk() != null) {
         if (window == null) {
-          response.write(read.chunk());
+          // Reading one ahead: when the end follows, head, body and end go out as one write (one
+          // flush, one syscall) instead of two; with a crowd of waiters on one event loop, the
+          // last of them waits for every one of these.
+          Buffer out = read.chunk();
+          Fill.Read next = fill.read(this);
+          if (next.end()) {
+            finish();
+            response.end(out);
+            return;
+          }
+          response.write(out);
+          if (next.chunk() == null && next.error() == null) {
+            return; // nothing yet: the fill wakes this reader when more arrives
+          }
+          // Already taken from the fill: handled first on the next turn, now or after a drain.
+          pending = next;
         } else {
           Buffer part = window.next(read.chunk());
           if (part != null) {
@@ -211,7 +231,7 @@ final class FillReader implements Fill.Reader {
         request,
         stale,
         now,
-        viaToken,
+        new HitHeaders(viaToken, nodeId),
         StrataHeaders.HIT,
         CacheStatus.forward(
             nodeId,
@@ -231,19 +251,9 @@ final class FillReader implements Fill.Reader {
    */
   private boolean writeHead(ResponseHead head) {
     long now = clock.millis();
-    String label =
-        StrataHeaders.xCache(
-            head.status(), head.refreshed() ? StrataHeaders.REFRESH_HIT : xCache, head.headers());
-    Long ttl = head.storable() ? head.lifetimeSeconds() - head.ageSeconds(now) : null;
-    String member =
-        CacheStatus.forward(
-            nodeId,
-            head.refreshed() ? "stale" : fwd,
-            head.upstreamStatus(),
-            head.storable(),
-            collapsed,
-            ttl,
-            null);
+    Rendered tier = rendered(head, now);
+    String label = tier.label();
+    String member = tier.member();
     MultiMap headers = head.headers();
     Preconditions.Outcome precondition =
         Preconditions.evaluate(
@@ -273,8 +283,14 @@ final class FillReader implements Fill.Reader {
                 headers.get("Last-Modified"),
                 headers.get("Date"))
             : RangeDecision.FULL;
-    response.headers().addAll(headers);
-    StoredResponses.tierHeaders(response, headers, head.ageSeconds(now), viaToken, label, member);
+    // forEach walks the map's own entries; addAll(MultiMap) would first copy them into a list.
+    headers.forEach(response.headers()::add);
+    response
+        .headers()
+        .set(HitHeaders.VIA, tier.via())
+        .set(HitHeaders.AGE, tier.age())
+        .set(HitHeaders.X_CACHE, label)
+        .set(HitHeaders.CACHE_STATUS, tier.cacheStatus());
     if (range instanceof RangeDecision.Unsatisfiable unsatisfiable) {
       StoredResponses.endUnsatisfiable(response, unsatisfiable);
       return false;
@@ -298,6 +314,62 @@ final class FillReader implements Fill.Reader {
       response.setChunked(true);
     }
     return true;
+  }
+
+  /**
+   * This tier's headers for a response from {@code head} at one moment, and the inputs they depend
+   * on. The readers of one fill (a crowd) mostly share them, so they are kept on the fill and
+   * rendered again only when an input differs (the second changed, or this reader started the fill
+   * while the others joined it).
+   */
+  private record Rendered(
+      long ageSeconds,
+      Long ttl,
+      String fwd,
+      boolean collapsed,
+      String label,
+      String member,
+      String via,
+      String age,
+      String cacheStatus) {
+    boolean matches(long ageSeconds, Long ttl, String fwd, boolean collapsed, String label) {
+      return this.ageSeconds == ageSeconds
+          && java.util.Objects.equals(this.ttl, ttl)
+          && this.fwd.equals(fwd)
+          && this.collapsed == collapsed
+          && this.label.equals(label);
+    }
+  }
+
+  private Rendered rendered(ResponseHead head, long now) {
+    String label =
+        StrataHeaders.xCache(
+            head.status(), head.refreshed() ? StrataHeaders.REFRESH_HIT : xCache, head.headers());
+    long age = head.ageSeconds(now);
+    Long ttl = head.storable() ? head.lifetimeSeconds() - age : null;
+    String forwardedBecause = head.refreshed() ? "stale" : fwd;
+    if (fill.rendered() instanceof Rendered r
+        && r.matches(age, ttl, forwardedBecause, collapsed, label)) {
+      return r;
+    }
+    String member =
+        CacheStatus.forward(
+            nodeId, forwardedBecause, head.upstreamStatus(), head.storable(), collapsed, ttl, null);
+    MultiMap headers = head.headers();
+    String upstreamVia = headers.get(StrataHeaders.VIA);
+    Rendered r =
+        new Rendered(
+            age,
+            ttl,
+            forwardedBecause,
+            collapsed,
+            label,
+            member,
+            upstreamVia == null ? viaToken : upstreamVia + ", " + viaToken,
+            Long.toString(age),
+            CacheStatus.append(headers.get(CacheStatus.HEADER), member));
+    fill.rendered(r);
+    return r;
   }
 
   private void finish() {

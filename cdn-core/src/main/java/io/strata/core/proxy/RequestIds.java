@@ -1,11 +1,20 @@
 package io.strata.core.proxy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Unique request ids: 128 random bits as 22 URL-safe base64 characters, like CloudFront's ids. */
 public final class RequestIds {
-  private static final char[] ALPHABET =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
+  private static final byte[] ALPHABET =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+          .getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * Per-thread scratch for the 22 characters: the id is built as Latin-1 bytes, so the only
+   * allocation is the String itself (a {@code char[]} would be built, then compressed, then
+   * dropped).
+   */
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[22]);
 
   private RequestIds() {}
 
@@ -13,14 +22,14 @@ public final class RequestIds {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     long hi = r.nextLong();
     long lo = r.nextLong();
-    char[] out = new char[22];
+    byte[] out = SCRATCH.get();
     for (int i = 0; i < 11; i++) {
       out[i] = ALPHABET[(int) (hi & 63)];
       hi >>>= 6;
       out[11 + i] = ALPHABET[(int) (lo & 63)];
       lo >>>= 6;
     }
-    return new String(out);
+    return new String(out, 0, 22, StandardCharsets.ISO_8859_1);
   }
 
   /** True for an id this class could have made; anything else from a client is replaced. */

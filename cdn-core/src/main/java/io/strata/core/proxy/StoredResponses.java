@@ -23,15 +23,34 @@ import java.util.function.Function;
 final class StoredResponses {
   private StoredResponses() {}
 
+  /**
+   * A hit: {@code object} served without going upstream, fresh ({@code detail} null) or stale where
+   * allowed ({@code detail} {@code stale-while-revalidate} or {@code error-window}).
+   */
+  static void writeHit(
+      HttpServerRequest request,
+      CachedObject object,
+      long nowMillis,
+      HitHeaders tier,
+      String detail) {
+    write(request, object, StrataHeaders.HIT, tier.hit(object, nowMillis, detail));
+  }
+
+  /** Another response from a stored object, with its own {@code Cache-Status} member. */
   static void write(
       HttpServerRequest request,
       CachedObject object,
       long nowMillis,
-      String viaToken,
+      HitHeaders tier,
       String xCache,
       String cacheStatusMember) {
+    write(request, object, xCache, tier.other(object, nowMillis, cacheStatusMember));
+  }
+
+  private static void write(
+      HttpServerRequest request, CachedObject object, String xCache, HitHeaders.Rendered tier) {
     HttpServerResponse response = request.response();
-    MultiMap stored = object.headers();
+    String date = object.header("Date");
     Preconditions.Outcome precondition =
         Preconditions.evaluate(
             request.method().name(),
@@ -39,19 +58,13 @@ final class StoredResponses {
             object.status(),
             object.etag(),
             object.lastModified(),
-            stored.get("Date"));
+            date);
     if (precondition != Preconditions.Outcome.PROCEED) {
       response.setStatusCode(precondition.status());
       if (precondition == Preconditions.Outcome.NOT_MODIFIED) {
-        NotModifiedHeaders.copy(stored, response.headers());
+        NotModifiedHeaders.copy(object.headers(), response.headers());
       }
-      tierHeaders(
-          response,
-          stored,
-          object.ageSeconds(nowMillis),
-          viaToken,
-          StrataHeaders.xCache(object.status(), xCache),
-          cacheStatusMember);
+      tierHeaders(response.headers(), object.status(), xCache, tier);
       response.end();
       return;
     }
@@ -64,30 +77,32 @@ final class StoredResponses {
                 object.body().length(),
                 object.etag(),
                 object.lastModified(),
-                stored.get("Date"))
+                date)
             : RangeDecision.FULL;
-    response.headers().addAll(stored);
-    tierHeaders(
-        response,
-        stored,
-        object.ageSeconds(nowMillis),
-        viaToken,
-        StrataHeaders.xCache(object.status(), xCache),
-        cacheStatusMember);
+    MultiMap headers = response.headers();
+    // The stored fields, except the two this tier rewrites (they are in `tier`, upstream's
+    // included).
+    for (int i = 0, n = object.headerCount(); i < n; i++) {
+      CharSequence name = object.headerName(i);
+      if (!HitHeaders.VIA.contentEqualsIgnoreCase(name)
+          && !HitHeaders.CACHE_STATUS.contentEqualsIgnoreCase(name)) {
+        headers.add(name, object.headerValue(i));
+      }
+    }
+    tierHeaders(headers, object.status(), xCache, tier);
     boolean head = request.method() == HttpMethod.HEAD;
     if (range instanceof RangeDecision.Partial partial) {
       response.setStatusCode(206);
       if (partial.isMultipart()) {
-        MultipartByteranges multipart = MultipartByteranges.of(partial, stored.get("Content-Type"));
-        response
-            .headers()
+        MultipartByteranges multipart =
+            MultipartByteranges.of(partial, object.header("Content-Type"));
+        headers
             .set("Content-Type", multipart.contentType())
             .set("Content-Length", Long.toString(multipart.contentLength()));
         response.end(multipart.render(object.body()));
       } else {
         ByteRange r = partial.first();
-        response
-            .headers()
+        headers
             .set("Content-Range", partial.contentRange())
             .set("Content-Length", Long.toString(r.length()));
         response.end(object.body().slice((int) r.first(), (int) r.last() + 1));
@@ -95,24 +110,27 @@ final class StoredResponses {
       return;
     }
     if (range instanceof RangeDecision.Unsatisfiable unsatisfiable) {
-      response.setStatusCode(416);
-      response.headers().remove("Content-Type");
-      response
-          .headers()
-          .set("Content-Range", unsatisfiable.contentRange())
-          .set("Content-Length", "0");
-      response.end();
+      endUnsatisfiable(response, unsatisfiable);
       return;
     }
     response.setStatusCode(object.status());
     if (object.status() == 200) {
-      response.headers().set("Accept-Ranges", "bytes");
+      headers.set(HitHeaders.ACCEPT_RANGES, HitHeaders.BYTES);
     }
     if (head) {
       response.end();
     } else {
       response.end(object.body());
     }
+  }
+
+  private static void tierHeaders(
+      MultiMap headers, int status, String xCache, HitHeaders.Rendered tier) {
+    headers
+        .set(HitHeaders.VIA, tier.via())
+        .set(HitHeaders.AGE, tier.age())
+        .set(HitHeaders.X_CACHE, StrataHeaders.xCache(status, xCache))
+        .set(HitHeaders.CACHE_STATUS, tier.cacheStatus());
   }
 
   /** Ends a response as 416; it is generated per request and never stored. */

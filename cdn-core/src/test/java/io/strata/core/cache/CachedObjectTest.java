@@ -2,6 +2,7 @@ package io.strata.core.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.MultiMap;
@@ -81,5 +82,76 @@ class CachedObjectTest {
     assertTrue(marked.inErrorWindow(T0 + 19_999));
     assertFalse(marked.inErrorWindow(T0 + 20_000));
     assertFalse(o.inErrorWindow(T0));
+  }
+
+  @Test
+  void storedHeadersKeepOrderRepeatsAndCaseInsensitiveLookup() {
+    CachedObject o =
+        new CachedObject(
+            200,
+            MultiMap.caseInsensitiveMultiMap()
+                .add("Content-Type", "text/plain")
+                .add("Cache-Tag", "a")
+                .add("cache-tag", "b")
+                .add("ETag", "\"x\""),
+            Buffer.buffer("body"),
+            T0,
+            0,
+            new CacheDecision(true, 60, false, 0, -1, false, ""));
+
+    assertEquals(4, o.headerCount());
+    assertEquals("Cache-Tag", o.headerName(1).toString());
+    assertEquals("b", o.headerValue(2).toString());
+    assertEquals("text/plain", o.header("CONTENT-TYPE"));
+    assertEquals(java.util.List.of("a", "b"), o.headerValues("Cache-Tag"));
+    assertEquals(java.util.List.of(), o.headerValues("Vary"));
+    assertEquals(null, o.header("Vary"));
+    MultiMap copy = o.headers();
+    copy.set("Content-Type", "changed");
+    assertEquals("text/plain", o.header("Content-Type"), "headers() is a copy");
+  }
+
+  @Test
+  void entriesShareHeaderNamesRepeatedValuesAndDecisions() {
+    CachedObject a = withTypicalHeaders("\"1\"");
+    CachedObject b = withTypicalHeaders("\"2\"");
+
+    assertSame(a.headerName(0), b.headerName(0), "header names are shared");
+    assertSame(a.headerValue(0), b.headerValue(0), "Content-Type values are shared");
+    assertSame(a.decision(), b.decision(), "equal decisions are one instance");
+    assertEquals("\"2\"", b.etag());
+  }
+
+  @Test
+  void weightChargesBodyHeaderValuesAndTheMeasuredOverhead() {
+    CachedObject bare =
+        new CachedObject(
+            200,
+            MultiMap.caseInsensitiveMultiMap(),
+            Buffer.buffer(new byte[1000]),
+            T0,
+            0,
+            new CacheDecision(true, 60, false, 0, -1, false, ""));
+    assertEquals(1000 + CachedObject.ENTRY_OVERHEAD_BYTES, bare.weight());
+    CachedObject withHeaders = withTypicalHeaders("\"1\"");
+    assertEquals(
+        4
+            + CachedObject.ENTRY_OVERHEAD_BYTES
+            + "application/json".length()
+            + "\"1\"".length()
+            + 2 * CachedObject.HEADER_OVERHEAD_BYTES,
+        withHeaders.weight());
+  }
+
+  private static CachedObject withTypicalHeaders(String etag) {
+    return new CachedObject(
+        200,
+        MultiMap.caseInsensitiveMultiMap()
+            .add("Content-Type", new String("application/json"))
+            .add("ETag", etag),
+        Buffer.buffer("body"),
+        T0,
+        0,
+        new CacheDecision(true, 120, false, 0, -1, false, ""));
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.MultiMap;
@@ -234,5 +235,29 @@ class FillTest {
     assertNotNull(fill.error());
     assertNotNull(fill.read(a).error());
     assertEquals(1, detached.get());
+  }
+
+  @Test
+  void readerStartingAfterTheBodyIsCompleteGetsItInOnePiece() {
+    Fill fill = new Fill(1 << 20, MultiMap.caseInsensitiveMultiMap(), f -> {});
+    Reader early = new Reader();
+    fill.join(early);
+    fill.head(head(6, 60), upstream);
+    fill.chunk(Buffer.buffer("ab"));
+    assertEquals("ab", fill.read(early).chunk().toString());
+    fill.chunk(Buffer.buffer("cd"));
+    fill.chunk(Buffer.buffer("ef"));
+    AtomicReference<Buffer> stored = new AtomicReference<>();
+    Reader late = new Reader();
+    fill.join(late);
+    fill.end(stored::set);
+
+    Fill.Read whole = fill.read(late);
+    assertEquals("abcdef", whole.chunk().toString());
+    assertSame(stored.get(), whole.chunk(), "the stored buffer, not a copy");
+    assertTrue(fill.read(late).end());
+    // A reader part-way through goes on chunk by chunk.
+    assertEquals("cdef", drain(fill, early));
+    assertTrue(fill.read(early).end());
   }
 }
