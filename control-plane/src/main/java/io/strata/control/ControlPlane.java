@@ -402,12 +402,14 @@ public final class ControlPlane {
       send(request, badParam);
       return;
     }
-    if (declaredLength(request) > MAX_BODY_BYTES) {
+    // Function code comes as a zip of up to 50 MB; every other body is small.
+    int maxBody =
+        matched.template().startsWith("/v1/functions") ? Functions.MAX_BODY_BYTES : MAX_BODY_BYTES;
+    if (declaredLength(request) > maxBody) {
       // Refused before a byte of it is read; the connection is not kept for the rest of it.
       request.response().putHeader("Connection", "close");
       send(
-          request,
-          new ApiError(413, "PayloadTooLarge", "the body exceeds " + MAX_BODY_BYTES + " bytes"));
+          request, new ApiError(413, "PayloadTooLarge", "the body exceeds " + maxBody + " bytes"));
       return;
     }
     ApiRoute route = matched;
@@ -425,9 +427,6 @@ public final class ControlPlane {
     Map<String, String> routeParams = params;
     Tokens.TokenInfo who = caller;
     Buffer body = Buffer.buffer();
-    // Function code comes as a zip of up to 50 MB; every other body is small.
-    int maxBody =
-        route.template().startsWith("/v1/functions") ? Functions.MAX_BODY_BYTES : MAX_BODY_BYTES;
     request.handler(
         chunk -> {
           if (body.length() + chunk.length() > maxBody) {
