@@ -1,13 +1,16 @@
 package io.strata.edge;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.strata.core.config.HealthCheck;
 import io.strata.core.proxy.TierSettings;
 import io.strata.core.routing.Router;
 import io.strata.core.server.CacheNode;
 import io.strata.core.server.EdgeOptions;
 import io.strata.core.server.ListenOptions;
 import io.strata.core.time.Clock;
-import io.strata.core.upstream.OriginUpstream;
+import io.strata.core.upstream.HealthChecker;
+import io.strata.core.upstream.OriginGroupUpstream;
+import io.strata.core.upstream.RetryBudget;
 import io.strata.core.upstream.Upstream;
 import io.strata.core.viewer.ErrorPages;
 import io.strata.core.viewer.ViewerPipeline;
@@ -26,6 +29,13 @@ import java.util.List;
 public final class EdgeNode {
   /** How long a regional node that refused a connection is left alone before it is tried again. */
   public static final long REGIONAL_DOWN_MILLIS = 5_000;
+
+  /**
+   * Health checks of the regional nodes by default: every 2 s, out after 2 failures, back after 2
+   * successes; ejected for 5 s after 5 timeouts or resets in a row.
+   */
+  public static final HealthCheck REGIONAL_HEALTH_CHECK =
+      new HealthCheck("/", 2_000, 1_000, 2, 2, 5, 5_000);
 
   private EdgeNode() {}
 
@@ -73,6 +83,36 @@ public final class EdgeNode {
       MeterRegistry registry,
       Clock clock,
       EdgeOptions options) {
+    return start(
+        vertx,
+        nodeId,
+        listen,
+        byteBudget,
+        maxObjectBytes,
+        regionalNodes,
+        router,
+        registry,
+        clock,
+        options,
+        REGIONAL_HEALTH_CHECK);
+  }
+
+  /**
+   * Starts an edge whose regional nodes are checked with {@code regionalChecks} (see {@link
+   * RegionalUpstream}).
+   */
+  public static Future<CacheNode> start(
+      Vertx vertx,
+      String nodeId,
+      ListenOptions listen,
+      long byteBudget,
+      long maxObjectBytes,
+      List<URI> regionalNodes,
+      Router router,
+      MeterRegistry registry,
+      Clock clock,
+      EdgeOptions options,
+      HealthCheck regionalChecks) {
     HttpClient client =
         vertx
             .httpClientBuilder()
@@ -83,12 +123,20 @@ public final class EdgeNode {
                     .setKeepAliveTimeout(30))
             .with(new PoolOptions().setHttp1MaxSize(256))
             .build();
-    Upstream origin = new OriginUpstream(client);
+    Upstream origin = OriginGroupUpstream.create(vertx, client, clock, registry, "edge", nodeId);
     Upstream upstream =
         regionalNodes.isEmpty()
             ? origin
             : new RegionalUpstream(
-                client, regionalNodes, origin, clock, REGIONAL_DOWN_MILLIS, 1_000);
+                client,
+                regionalNodes,
+                origin,
+                clock,
+                REGIONAL_DOWN_MILLIS,
+                1_000,
+                new HealthChecker(vertx, client, clock, registry, "edge", nodeId),
+                regionalChecks,
+                RetryBudget.standard(clock));
     return CacheNode.start(
         vertx,
         new TierSettings("edge", nodeId, maxObjectBytes),

@@ -1,6 +1,10 @@
 package io.strata.edge;
 
+import io.strata.core.config.HealthCheck;
 import io.strata.core.time.Clock;
+import io.strata.core.upstream.HealthChecker;
+import io.strata.core.upstream.HostHealth;
+import io.strata.core.upstream.RetryBudget;
 import io.strata.core.upstream.Upstream;
 import io.strata.core.upstream.UpstreamFailure;
 import io.strata.core.upstream.UpstreamRequest;
@@ -19,6 +23,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * skipped for {@code downMillis} and the request goes to the next node on the ring; a retryable
  * request that failed later is tried once more on the next node. When no regional node can be
  * reached, the request goes to the origin directly through {@code direct}.
+ *
+ * <p>Each node's {@link HostHealth} also decides: active checks (a GET of the check path with a
+ * {@code Host} no distribution has, answered by a live regional node with {@code 421}) take a node
+ * whose checks fail out of the ring until it passes them again, and passive outlier detection
+ * ejects a node after consecutive timeouts or resets. A node's {@code 5xx} answers are not held
+ * against it: they are usually the origin's. The retry on another node comes out of a {@link
+ * RetryBudget}, so retries cannot multiply an outage.
  */
 public final class RegionalUpstream implements Upstream {
   private static final System.Logger LOG = System.getLogger(RegionalUpstream.class.getName());
@@ -34,6 +45,12 @@ public final class RegionalUpstream implements Upstream {
   private final Clock clock;
   private final long downMillis;
   private final int connectTimeoutMs;
+  private final HostHealth[] health;
+  private final HealthChecker checker;
+  private final RetryBudget budget;
+
+  /** The {@code Host} of a health check: no distribution answers for it. */
+  static final String CHECK_HOST = "strata-health-check.invalid";
 
   public RegionalUpstream(
       HttpClient client,
@@ -41,7 +58,10 @@ public final class RegionalUpstream implements Upstream {
       Upstream direct,
       Clock clock,
       long downMillis,
-      int connectTimeoutMs) {
+      int connectTimeoutMs,
+      HealthChecker checker,
+      HealthCheck checks,
+      RetryBudget budget) {
     this.client = client;
     this.nodes = List.copyOf(nodes);
     this.ring = new ConsistentHashRing(this.nodes.stream().map(URI::toString).toList());
@@ -50,10 +70,18 @@ public final class RegionalUpstream implements Upstream {
     this.clock = clock;
     this.downMillis = downMillis;
     this.connectTimeoutMs = connectTimeoutMs;
+    this.checker = checker;
+    this.budget = budget;
+    this.health = new HostHealth[this.nodes.size()];
+    for (int i = 0; i < health.length; i++) {
+      // Any answer below 500 shows a live node (421 for the unknown check host).
+      health[i] = checker.track("regional", this.nodes.get(i), CHECK_HOST, checks, s -> s < 500);
+    }
   }
 
   @Override
   public Future<HttpClientResponse> send(UpstreamRequest request) {
+    budget.recordRequest();
     return attempt(request, ring.preference(request.affinity()), 0, false);
   }
 
@@ -65,6 +93,14 @@ public final class RegionalUpstream implements Upstream {
     }
     int node = order[index];
     return sendTo(node, request)
+        .andThen(
+            ar -> {
+              if (ar.succeeded()) {
+                health[node].requestSucceeded();
+              } else if (health[node].requestFailed(clock.millis())) {
+                checker.ejected("regional", health[node], ar.cause(), 0);
+              }
+            })
         .recover(
             err -> {
               UpstreamFailure failure = UpstreamFailure.of(err);
@@ -72,7 +108,7 @@ public final class RegionalUpstream implements Upstream {
                 markDown(node, err);
                 return attempt(request, order, index + 1, retried);
               }
-              if (request.retryable() && !retried) {
+              if (request.retryable() && !retried && budget.tryRetry()) {
                 return attempt(request, order, index + 1, true);
               }
               return Future.failedFuture(err);
@@ -83,7 +119,7 @@ public final class RegionalUpstream implements Upstream {
   private int nextLive(int[] order, int from) {
     long now = clock.millis();
     for (int i = from; i < order.length; i++) {
-      if (downUntil.get(order[i]) <= now) {
+      if (downUntil.get(order[i]) <= now && health[order[i]].available(now)) {
         return i;
       }
     }

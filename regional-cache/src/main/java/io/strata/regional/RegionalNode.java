@@ -6,7 +6,7 @@ import io.strata.core.routing.Router;
 import io.strata.core.server.CacheNode;
 import io.strata.core.server.ListenOptions;
 import io.strata.core.time.Clock;
-import io.strata.core.upstream.OriginUpstream;
+import io.strata.core.upstream.OriginGroupUpstream;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -45,7 +45,7 @@ public final class RegionalNode {
         listen,
         byteBudget,
         router,
-        new OriginUpstream(client),
+        OriginGroupUpstream.create(vertx, client, clock, registry, "regional", nodeId),
         registry,
         clock);
   }
