@@ -76,8 +76,7 @@ public final class OriginGroupUpstream implements Upstream {
       return origins.send(request, primary, false);
     }
     Origin secondary = distribution.origin(group.secondary());
-    long now = clock.millis();
-    if (!origins.health(primary).available(now) && origins.health(secondary).available(now)) {
+    if (!origins.available(primary) && origins.available(secondary)) {
       failovers.increment();
       return origins.send(request, secondary, true);
     }

@@ -67,6 +67,22 @@ public final class OriginUpstream implements Upstream {
             .register(registry);
   }
 
+  /**
+   * A plain sender without admission control or health tracking, retrying once without a budget
+   * (for tools and tests that need no more). Must be used on a Vert.x context.
+   */
+  public OriginUpstream(HttpClient client) {
+    this.vertx = null;
+    this.client = client;
+    this.clock = Clock.SYSTEM;
+    this.admission = null;
+    this.health = null;
+    this.budget = new RetryBudget(Clock.SYSTEM, 1.0, 0);
+    this.backoff = Backoff.STANDARD;
+    this.retries = null;
+    this.retriesDenied = null;
+  }
+
   /** Sends to the origin of the request's route. */
   @Override
   public Future<HttpClientResponse> send(UpstreamRequest request) {
@@ -91,16 +107,26 @@ public final class OriginUpstream implements Upstream {
             return Future.failedFuture(err);
           }
           if (!budget.tryRetry()) {
-            retriesDenied.increment();
+            if (retriesDenied != null) {
+              retriesDenied.increment();
+            }
             return Future.failedFuture(err);
           }
-          retries.increment();
+          if (retries != null) {
+            retries.increment();
+          }
           long delay =
               backoff.delayMillis(MAX_RETRIES, b -> ThreadLocalRandom.current().nextLong(b));
           Promise<HttpClientResponse> retried = Promise.promise();
-          vertx.setTimer(delay, t -> attempt(request, origin).onComplete(retried));
+          Vertx timers = vertx != null ? vertx : Vertx.currentContext().owner();
+          timers.setTimer(delay, t -> attempt(request, origin).onComplete(retried));
           return retried.future();
         });
+  }
+
+  /** Whether {@code origin} takes requests now (always, without health tracking). */
+  boolean available(Origin origin) {
+    return health == null || health(origin).available(clock.millis());
   }
 
   /** The origin's health, tracked (and actively checked when configured) from now on. */
@@ -114,46 +140,51 @@ public final class OriginUpstream implements Upstream {
   }
 
   private Future<HttpClientResponse> attempt(UpstreamRequest request, Origin origin) {
-    HostHealth host = health(origin);
-    return admission
-        .acquire(host.name(), origin.limits())
-        .compose(
-            release -> {
-              RequestOptions options =
-                  new RequestOptions()
-                      .setMethod(request.method())
-                      .setServer(SocketAddress.inetSocketAddress(origin.port(), origin.host()))
-                      .setHost(origin.host())
-                      .setPort(origin.port())
-                      .setSsl(origin.tls())
-                      .setURI(origin.pathPrefix() + request.pathAndQuery())
-                      .setConnectTimeout(origin.connectTimeoutMs())
-                      .setIdleTimeout(origin.readTimeoutMs())
-                      .setHeaders(request.headers());
-              return client
-                  .request(options)
-                  .compose(request::sendOn)
-                  .andThen(
-                      ar -> {
-                        if (ar.failed()) {
-                          release.run();
-                          failed(host, ar.cause(), 0);
-                          return;
-                        }
-                        HttpClientResponse response = ar.result();
-                        // The slot is held while the body streams: a slow body is load too.
-                        response.end().onComplete(done -> release.run());
-                        if (response.statusCode() >= 500) {
-                          failed(host, null, response.statusCode());
-                        } else {
-                          host.requestSucceeded();
-                        }
-                      });
-            });
+    HostHealth host = health == null ? null : health(origin);
+    Future<Runnable> slot =
+        admission == null
+            ? Future.succeededFuture(() -> {})
+            : admission.acquire(host.name(), origin.limits());
+    return slot.compose(
+        release -> {
+          RequestOptions options =
+              new RequestOptions()
+                  .setMethod(request.method())
+                  .setServer(SocketAddress.inetSocketAddress(origin.port(), origin.host()))
+                  .setHost(origin.host())
+                  .setPort(origin.port())
+                  .setSsl(origin.tls())
+                  .setURI(origin.pathPrefix() + request.pathAndQuery())
+                  .setConnectTimeout(origin.connectTimeoutMs())
+                  .setIdleTimeout(origin.readTimeoutMs())
+                  .setHeaders(request.headers());
+          return client
+              .request(options)
+              .compose(request::sendOn)
+              .andThen(
+                  ar -> {
+                    if (ar.failed()) {
+                      release.run();
+                      failed(host, ar.cause(), 0);
+                      return;
+                    }
+                    HttpClientResponse response = ar.result();
+                    // The slot is held while the body streams: a slow body is load too.
+                    response.end().onComplete(done -> release.run());
+                    if (host == null) {
+                      return;
+                    }
+                    if (response.statusCode() >= 500) {
+                      failed(host, null, response.statusCode());
+                    } else {
+                      host.requestSucceeded();
+                    }
+                  });
+        });
   }
 
   private void failed(HostHealth host, Throwable cause, int status) {
-    if (host.requestFailed(clock.millis())) {
+    if (host != null && host.requestFailed(clock.millis())) {
       health.ejected("origin", host, cause, status);
     }
   }
