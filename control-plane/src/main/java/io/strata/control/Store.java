@@ -45,7 +45,11 @@ final class Store implements AutoCloseable {
               "CREATE TABLE strata_nodes (id VARCHAR(128) PRIMARY KEY, role VARCHAR(16) NOT NULL,"
                   + " address VARCHAR(256) NOT NULL, software_version VARCHAR(64) NOT NULL,"
                   + " applied_version BIGINT NOT NULL, registered_at BIGINT NOT NULL,"
-                  + " last_heartbeat BIGINT NOT NULL)"));
+                  + " last_heartbeat BIGINT NOT NULL)"),
+          // A configuration version a node refused, and why (reported with its heartbeat).
+          List.of(
+              "ALTER TABLE strata_nodes ADD COLUMN rejected_version BIGINT",
+              "ALTER TABLE strata_nodes ADD COLUMN rejection VARCHAR(1024)"));
 
   private final String url;
   private final BlockingQueue<Connection> pool;
