@@ -113,17 +113,13 @@ public final class EdgeNode {
       Clock clock,
       EdgeOptions options,
       HealthCheck regionalChecks) {
-    HttpClient client =
-        vertx
-            .httpClientBuilder()
-            .with(
-                new HttpClientOptions()
-                    .setKeepAlive(true)
-                    .setTcpNoDelay(true)
-                    .setKeepAliveTimeout(30))
-            .with(new PoolOptions().setHttp1MaxSize(256))
-            .build();
-    Upstream origin = OriginGroupUpstream.create(vertx, client, clock, registry, "edge", nodeId);
+    HttpClientOptions clientOptions =
+        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setKeepAliveTimeout(30);
+    PoolOptions poolOptions = new PoolOptions().setHttp1MaxSize(256);
+    HttpClient client = vertx.httpClientBuilder().with(clientOptions).with(poolOptions).build();
+    Upstream origin =
+        OriginGroupUpstream.create(
+            vertx, clientOptions, poolOptions, client, clock, registry, "edge", nodeId);
     Upstream upstream =
         regionalNodes.isEmpty()
             ? origin

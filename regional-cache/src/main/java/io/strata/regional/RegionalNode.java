@@ -29,23 +29,18 @@ public final class RegionalNode {
       Router router,
       MeterRegistry registry,
       Clock clock) {
-    var client =
-        vertx
-            .httpClientBuilder()
-            .with(
-                new HttpClientOptions()
-                    .setKeepAlive(true)
-                    .setTcpNoDelay(true)
-                    .setKeepAliveTimeout(5))
-            .with(new PoolOptions().setHttp1MaxSize(256))
-            .build();
+    HttpClientOptions clientOptions =
+        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setKeepAliveTimeout(5);
+    PoolOptions poolOptions = new PoolOptions().setHttp1MaxSize(256);
+    var client = vertx.httpClientBuilder().with(clientOptions).with(poolOptions).build();
     return CacheNode.start(
         vertx,
         new TierSettings("regional", nodeId, maxObjectBytes),
         listen,
         byteBudget,
         router,
-        OriginGroupUpstream.create(vertx, client, clock, registry, "regional", nodeId),
+        OriginGroupUpstream.create(
+            vertx, clientOptions, poolOptions, client, clock, registry, "regional", nodeId),
         registry,
         clock);
   }

@@ -9,7 +9,9 @@ import io.strata.core.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.PoolOptions;
 
 /**
  * The origin-facing upstream of a node: a behavior naming a single origin goes to it through {@link
@@ -24,13 +26,11 @@ public final class OriginGroupUpstream implements Upstream {
   private static final System.Logger LOG = System.getLogger(OriginGroupUpstream.class.getName());
 
   private final OriginUpstream origins;
-  private final Clock clock;
   private final Counter failovers;
 
   public OriginGroupUpstream(
-      OriginUpstream origins, Clock clock, MeterRegistry registry, String role, String nodeId) {
+      OriginUpstream origins, MeterRegistry registry, String role, String nodeId) {
     this.origins = origins;
-    this.clock = clock;
     this.failovers =
         Counter.builder("strata.upstream.failovers")
             .description("Requests sent to an origin group's secondary origin")
@@ -41,9 +41,15 @@ public final class OriginGroupUpstream implements Upstream {
   /**
    * The standard origin-facing upstream of a node: admission control with each origin's limits,
    * health checks, a retry budget of 20 % with jittered backoff, origin-group failover.
+   *
+   * @param clientOptions, poolOptions how to build the clients of origin exchanges (one per read
+   *     timeout, see {@link ReadTimeoutClients})
+   * @param client the client of health checks
    */
   public static OriginGroupUpstream create(
       Vertx vertx,
+      HttpClientOptions clientOptions,
+      PoolOptions poolOptions,
       HttpClient client,
       Clock clock,
       MeterRegistry registry,
@@ -52,6 +58,7 @@ public final class OriginGroupUpstream implements Upstream {
     OriginUpstream origins =
         new OriginUpstream(
             vertx,
+            new ReadTimeoutClients(vertx, clientOptions, poolOptions),
             client,
             clock,
             new AdmissionControl(vertx, registry, role, nodeId),
@@ -61,7 +68,7 @@ public final class OriginGroupUpstream implements Upstream {
             registry,
             role,
             nodeId);
-    return new OriginGroupUpstream(origins, clock, registry, role, nodeId);
+    return new OriginGroupUpstream(origins, registry, role, nodeId);
   }
 
   @Override

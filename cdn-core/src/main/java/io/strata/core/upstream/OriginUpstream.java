@@ -29,6 +29,7 @@ public final class OriginUpstream implements Upstream {
 
   private final Vertx vertx;
   private final HttpClient client;
+  private final ReadTimeoutClients clients;
   private final Clock clock;
   private final AdmissionControl admission;
   private final HealthChecker health;
@@ -37,8 +38,13 @@ public final class OriginUpstream implements Upstream {
   private final Counter retries;
   private final Counter retriesDenied;
 
+  /**
+   * @param clients the clients exchanges go through, by the origin's read timeout
+   * @param client the client of health checks
+   */
   public OriginUpstream(
       Vertx vertx,
+      ReadTimeoutClients clients,
       HttpClient client,
       Clock clock,
       AdmissionControl admission,
@@ -49,6 +55,7 @@ public final class OriginUpstream implements Upstream {
       String role,
       String nodeId) {
     this.vertx = vertx;
+    this.clients = clients;
     this.client = client;
     this.clock = clock;
     this.admission = admission;
@@ -73,6 +80,7 @@ public final class OriginUpstream implements Upstream {
    */
   public OriginUpstream(HttpClient client) {
     this.vertx = null;
+    this.clients = null;
     this.client = client;
     this.clock = Clock.SYSTEM;
     this.admission = null;
@@ -158,7 +166,9 @@ public final class OriginUpstream implements Upstream {
                   .setConnectTimeout(origin.connectTimeoutMs())
                   .setIdleTimeout(origin.readTimeoutMs())
                   .setHeaders(request.headers());
-          return client
+          HttpClient exchange =
+              clients == null ? client : clients.forReadTimeout(origin.readTimeoutMs());
+          return exchange
               .request(options)
               .compose(request::sendOn)
               .andThen(
