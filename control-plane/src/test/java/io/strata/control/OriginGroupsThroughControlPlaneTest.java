@@ -76,7 +76,9 @@ class OriginGroupsThroughControlPlaneTest {
       assertEquals(64, site.origin("a").limits().maxInFlight());
 
       Throwable refused =
-          cp.importDocument(document("c"), "test").toCompletionStage().toCompletableFuture()
+          cp.importDocument(document("c"), "test")
+              .toCompletionStage()
+              .toCompletableFuture()
               .handle((ok, e) -> e)
               .join();
       assertTrue(

@@ -75,7 +75,8 @@ public final class RegionalUpstream implements Upstream {
     this.health = new HostHealth[this.nodes.size()];
     for (int i = 0; i < health.length; i++) {
       // Any answer below 500 shows a live node (421 for the unknown check host).
-      health[i] = checker.track("regional", this.nodes.get(i), CHECK_HOST, checks, s -> s < 500);
+      health[i] =
+          checker.track("regional", this.nodes.get(i), CHECK_HOST, checks, s -> s < 500, false);
     }
   }
 

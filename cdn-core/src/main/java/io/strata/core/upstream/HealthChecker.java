@@ -63,13 +63,32 @@ public final class HealthChecker {
    */
   public HostHealth track(
       String kind, URI target, String hostHeader, HealthCheck settings, IntPredicate healthy) {
+    return track(kind, target, hostHeader, settings, healthy, true);
+  }
+
+  /**
+   * Like {@link #track(String, URI, String, HealthCheck, IntPredicate)}; with {@code
+   * forgetWhenIdle} false, the host is checked for as long as this checker runs (a fixed member
+   * such as a regional node, whose caller keeps the returned health).
+   */
+  public HostHealth track(
+      String kind,
+      URI target,
+      String hostHeader,
+      HealthCheck settings,
+      IntPredicate healthy,
+      boolean forgetWhenIdle) {
     String key = kind + ' ' + target;
     long now = clock.millis();
     Tracked tracked = hosts.get(key);
     if (tracked == null) {
       tracked =
           hosts.computeIfAbsent(
-              key, k -> register(new Tracked(kind, target, hostHeader, healthy, settings, now)));
+              key,
+              k ->
+                  register(
+                      new Tracked(
+                          kind, target, hostHeader, healthy, settings, now, forgetWhenIdle)));
     }
     HostHealth health = tracked.health;
     health.used(now);
@@ -124,6 +143,7 @@ public final class HealthChecker {
     final String hostHeader;
     final IntPredicate healthy;
     final HostHealth health;
+    final boolean forgetWhenIdle;
     Meter gauge;
     long timer = -1;
     volatile boolean checking;
@@ -134,8 +154,10 @@ public final class HealthChecker {
         String hostHeader,
         IntPredicate healthy,
         HealthCheck settings,
-        long now) {
+        long now,
+        boolean forgetWhenIdle) {
       this.kind = kind;
+      this.forgetWhenIdle = forgetWhenIdle;
       this.target = target;
       this.hostHeader = hostHeader;
       this.healthy = healthy;
@@ -162,7 +184,7 @@ public final class HealthChecker {
     }
 
     private void tick() {
-      if (clock.millis() - health.lastUsedMillis() > IDLE_MILLIS) {
+      if (forgetWhenIdle && clock.millis() - health.lastUsedMillis() > IDLE_MILLIS) {
         stop();
         hosts.remove(kind + ' ' + target, this);
         registry.remove(gauge);
