@@ -44,7 +44,11 @@ class AdmissionControlTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    slow = new ScriptedOrigin(vertx).on("/", held::add);
+    slow =
+        new ScriptedOrigin(vertx)
+            .on("/", held::add)
+            // Answers after 50 ms: a steady origin that can take only so much at once.
+            .on("/steady/", req -> vertx.setTimer(50, t -> req.response().end("steady")));
     fast = new ScriptedOrigin(vertx).on("/", req -> req.response().end("fast"));
   }
 
@@ -150,6 +154,42 @@ class AdmissionControlTest {
     waitFor(
         () -> registry.scrape().contains("origin=\"" + slow.url() + "\",role=\"regional\"} 0.0"),
         "every slot given back");
+  }
+
+  @Test
+  void underSustainedOverloadAdmittedRequestsKeepBoundedLatency() {
+    startNode(200);
+    // 60 requests at once at an origin that takes 2 at a time, 50 ms each: without admission
+    // control the last would wait 1.5 s; with a queue of 2 and a 200 ms queue timeout, the admitted
+    // ones wait at most about one queue's worth and the rest are told to come back.
+    List<Future<TestClient.Response>> responses = new ArrayList<>();
+    List<Long> latencies = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Long> shedLatencies = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      long t0 = System.nanoTime();
+      Future<TestClient.Response> f = viewer.send(HttpMethod.GET, "/steady/" + i, null, null);
+      f.onSuccess(
+          r ->
+              (r.status() == 200 ? latencies : shedLatencies)
+                  .add((System.nanoTime() - t0) / 1_000_000));
+      responses.add(f);
+    }
+    int ok = 0;
+    int shed = 0;
+    for (Future<TestClient.Response> f : responses) {
+      int status = Sync.await(f).status();
+      if (status == 200) {
+        ok++;
+      } else {
+        assertEquals(503, status);
+        shed++;
+      }
+    }
+    assertTrue(ok >= 4 && shed > 0, ok + " admitted, " + shed + " shed");
+    long worstAdmitted = latencies.stream().mapToLong(Long::longValue).max().orElseThrow();
+    long worstShed = shedLatencies.stream().mapToLong(Long::longValue).max().orElseThrow();
+    assertTrue(worstAdmitted < 1_000, "slowest admitted request took " + worstAdmitted + " ms");
+    assertTrue(worstShed < 1_000, "slowest shed request took " + worstShed + " ms");
   }
 
   @Test
