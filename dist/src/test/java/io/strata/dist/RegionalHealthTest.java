@@ -137,6 +137,49 @@ class RegionalHealthTest {
   }
 
   @Test
+  void aRegionalNodeStallingMidBodyIsCutAndNothingIsStoredAtTheEdge() {
+    // A regional node that sends headers and part of the body, then nothing (checks pass).
+    ScriptedOrigin stalling =
+        new ScriptedOrigin(vertx)
+            .on(
+                "/",
+                req -> {
+                  if (req.path().equals("/")) {
+                    req.response().setStatusCode(421).end();
+                    return;
+                  }
+                  req.response()
+                      .putHeader("Cache-Control", "max-age=600")
+                      .putHeader("Content-Length", "10000")
+                      .write(io.vertx.core.buffer.Buffer.buffer(new byte[1000]));
+                });
+    router =
+        new Router(
+            ConfigLoader.parse(
+                Tiers.config(origin.url()).replace("readTimeoutMs: 2000", "readTimeoutMs: 200"),
+                "test.yaml"));
+    CacheNode edge = edge(List.of(URI.create(stalling.url())));
+    try (TestClient viewer = new TestClient(vertx, edge.port())) {
+      long started = System.nanoTime();
+      boolean cut =
+          viewer
+              .send(io.vertx.core.http.HttpMethod.GET, "/obj/stalled", null, null)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .handle((r, e) -> e != null || r.body().length() < 10000)
+              .join();
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      assertTrue(cut, "never a partial body taken for a whole one");
+      // The origin's read timeout plus the 5 s the edge allows the regional tier beyond it.
+      assertTrue(millis < 8_000, "cut after " + millis + " ms");
+      assertEquals(0, edge.store().entryCount());
+    } finally {
+      Sync.await(edge.close());
+      stalling.close();
+    }
+  }
+
+  @Test
   void withEveryRegionalNodeUnhealthyTheEdgeGoesToTheOriginDirectly() {
     // Two regional nodes that accept connections and never answer: checks time out.
     ScriptedOrigin hungA = new ScriptedOrigin(vertx).on("/", req -> {});

@@ -10,6 +10,7 @@ import io.strata.core.server.ListenOptions;
 import io.strata.core.time.Clock;
 import io.strata.core.upstream.HealthChecker;
 import io.strata.core.upstream.OriginGroupUpstream;
+import io.strata.core.upstream.ReadTimeoutClients;
 import io.strata.core.upstream.RetryBudget;
 import io.strata.core.upstream.Upstream;
 import io.strata.core.viewer.ErrorPages;
@@ -124,7 +125,6 @@ public final class EdgeNode {
         regionalNodes.isEmpty()
             ? origin
             : new RegionalUpstream(
-                client,
                 regionalNodes,
                 origin,
                 clock,
@@ -132,7 +132,8 @@ public final class EdgeNode {
                 1_000,
                 new HealthChecker(vertx, client, clock, registry, "edge", nodeId),
                 regionalChecks,
-                RetryBudget.standard(clock));
+                RetryBudget.standard(clock),
+                new ReadTimeoutClients(vertx, clientOptions, poolOptions));
     return CacheNode.start(
         vertx,
         new TierSettings("edge", nodeId, maxObjectBytes),

@@ -4,6 +4,7 @@ import io.strata.core.config.HealthCheck;
 import io.strata.core.time.Clock;
 import io.strata.core.upstream.HealthChecker;
 import io.strata.core.upstream.HostHealth;
+import io.strata.core.upstream.ReadTimeoutClients;
 import io.strata.core.upstream.RetryBudget;
 import io.strata.core.upstream.Upstream;
 import io.strata.core.upstream.UpstreamFailure;
@@ -37,7 +38,7 @@ public final class RegionalUpstream implements Upstream {
   /** How long the regional tier may take beyond the origin's own read timeout. */
   private static final int READ_TIMEOUT_MARGIN_MS = 5_000;
 
-  private final HttpClient client;
+  private final ReadTimeoutClients clients;
   private final List<URI> nodes;
   private final ConsistentHashRing ring;
   private final AtomicLongArray downUntil;
@@ -53,7 +54,6 @@ public final class RegionalUpstream implements Upstream {
   static final String CHECK_HOST = "strata-health-check.invalid";
 
   public RegionalUpstream(
-      HttpClient client,
       List<URI> nodes,
       Upstream direct,
       Clock clock,
@@ -61,8 +61,8 @@ public final class RegionalUpstream implements Upstream {
       int connectTimeoutMs,
       HealthChecker checker,
       HealthCheck checks,
-      RetryBudget budget) {
-    this.client = client;
+      RetryBudget budget,
+      ReadTimeoutClients clients) {
     this.nodes = List.copyOf(nodes);
     this.ring = new ConsistentHashRing(this.nodes.stream().map(URI::toString).toList());
     this.downUntil = new AtomicLongArray(this.nodes.size());
@@ -72,6 +72,7 @@ public final class RegionalUpstream implements Upstream {
     this.connectTimeoutMs = connectTimeoutMs;
     this.checker = checker;
     this.budget = budget;
+    this.clients = clients;
     this.health = new HostHealth[this.nodes.size()];
     for (int i = 0; i < health.length; i++) {
       // Any answer below 500 shows a live node (421 for the unknown check host).
@@ -154,6 +155,9 @@ public final class RegionalUpstream implements Upstream {
             .setHeaders(request.headers())
             // The regional node routes by the viewer's host, exactly as the edge did.
             .putHeader("Host", request.viewerHost());
-    return client.request(options).compose(request::sendOn);
+    // A regional node that stalls mid-body is cut like an origin would be (see ReadTimeoutClients).
+    HttpClient exchange =
+        clients.forReadTimeout(request.route().origin().readTimeoutMs() + READ_TIMEOUT_MARGIN_MS);
+    return exchange.request(options).compose(request::sendOn);
   }
 }
