@@ -109,8 +109,12 @@ final class AdminRoutes {
           List<Nodes.Node> all = cp.nodes().all(c);
           long version = Store.configVersion(c);
           int up = 0;
+          int rejecting = 0;
           long lowest = Long.MAX_VALUE;
           for (Nodes.Node n : all) {
+            if (n.rejecting()) {
+              rejecting++;
+            }
             if (cp.nodes().isLive(n)) {
               up++;
               lowest = Math.min(lowest, n.appliedVersion());
@@ -125,6 +129,7 @@ final class AdminRoutes {
                   .put("configVersion", version)
                   .put("nodesUp", up)
                   .put("nodesDown", all.size() - up)
+                  .put("nodesRejectingConfig", rejecting)
                   .put("lowestAppliedVersion", lowest == Long.MAX_VALUE ? version : lowest)
                   .put(
                       "status",
@@ -369,10 +374,15 @@ final class AdminRoutes {
                       Resources.describe(body.getValue("appliedVersion"))
                           + " (expected: a number)"))));
     }
+    long rejected = body.getValue("rejectedVersion") instanceof Number n ? n.longValue() : 0;
+    String rejection =
+        body.getValue("rejection") instanceof String text
+            ? text.substring(0, Math.min(text.length(), 1024))
+            : null;
     String id = call.param("id");
     return cp.blocking(
         c -> {
-          if (!cp.nodes().heartbeat(c, id, applied.longValue())) {
+          if (!cp.nodes().heartbeat(c, id, applied.longValue(), rejected, rejection)) {
             throw ApiError.notFound("the node '" + id + "' (register first)");
           }
           return ApiReply.ok(new JsonObject().put("configVersion", Store.configVersion(c)));
@@ -436,13 +446,25 @@ final class AdminRoutes {
                   new ApiError.Problem(
                       "after", "'" + call.query("after") + "' (expected: a version number)"))));
     }
+    // A node that refused a version waits for the next one (after = the refused version) while it
+    // still serves, and wants the invalidations since, the version it applied.
+    long applied;
+    try {
+      applied = call.query("applied") == null ? after : Long.parseLong(call.query("applied"));
+    } catch (NumberFormatException e) {
+      return Future.failedFuture(
+          ApiError.invalid(
+              List.of(
+                  new ApiError.Problem(
+                      "applied", "'" + call.query("applied") + "' (expected: a version number)"))));
+    }
     String node = call.query("node");
     Future<Void> ack =
         node == null
             ? Future.succeededFuture()
             : cp.<Void>blocking(
                 c -> {
-                  cp.nodes().heartbeat(c, node, after);
+                  cp.nodes().heartbeat(c, node, applied);
                   return null;
                 });
     return ack.compose(v -> cp.awaitVersionAfter(after))
@@ -456,9 +478,9 @@ final class AdminRoutes {
                   c -> {
                     JsonArray items = new JsonArray();
                     // A node starting from nothing has an empty cache: old invalidations are moot.
-                    if (after > 0 && after < p.version()) {
+                    if (applied > 0 && applied < p.version()) {
                       for (StoredResource r :
-                          Resources.changedAfter(c, Invalidations.KIND, after)) {
+                          Resources.changedAfter(c, Invalidations.KIND, applied)) {
                         if (r.version() <= p.version()) {
                           JsonObject inv =
                               r.body().copy().put("id", r.id()).put("version", r.version());

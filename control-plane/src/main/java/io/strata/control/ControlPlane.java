@@ -408,8 +408,7 @@ public final class ControlPlane {
     if (declaredLength(request) > maxBody) {
       // Refused before a byte of it is read; the connection is not kept for the rest of it.
       request.response().putHeader("Connection", "close");
-      send(
-          request, new ApiError(413, "PayloadTooLarge", "the body exceeds " + maxBody + " bytes"));
+      send(request, new ApiError(413, "PayloadTooLarge", "the body exceeds " + maxBody + " bytes"));
       return;
     }
     ApiRoute route = matched;

@@ -23,18 +23,31 @@ final class Nodes {
       String softwareVersion,
       long appliedVersion,
       long registeredAt,
-      long lastHeartbeat) {
+      long lastHeartbeat,
+      long rejectedVersion,
+      String rejection) {
+
+    /** Whether the node refused a version newer than the one it serves. */
+    boolean rejecting() {
+      return rejectedVersion > appliedVersion;
+    }
 
     JsonObject toJson(boolean live) {
-      return new JsonObject()
-          .put("id", id)
-          .put("role", role)
-          .put("address", address)
-          .put("softwareVersion", softwareVersion)
-          .put("appliedVersion", appliedVersion)
-          .put("registeredAt", java.time.Instant.ofEpochMilli(registeredAt).toString())
-          .put("lastHeartbeat", java.time.Instant.ofEpochMilli(lastHeartbeat).toString())
-          .put("state", live ? "up" : "down");
+      JsonObject json =
+          new JsonObject()
+              .put("id", id)
+              .put("role", role)
+              .put("address", address)
+              .put("softwareVersion", softwareVersion)
+              .put("appliedVersion", appliedVersion)
+              .put("registeredAt", java.time.Instant.ofEpochMilli(registeredAt).toString())
+              .put("lastHeartbeat", java.time.Instant.ofEpochMilli(lastHeartbeat).toString())
+              .put("state", live ? "up" : "down")
+              .put("configState", rejecting() ? "Rejected" : "Applied");
+      if (rejecting()) {
+        json.put("rejectedVersion", rejectedVersion).put("rejection", rejection);
+      }
+      return json;
     }
   }
 
@@ -82,7 +95,7 @@ final class Nodes {
     }
   }
 
-  /** Records a heartbeat; false when the node is unknown (it must register again). */
+  /** Records a heartbeat that says nothing of refused versions (a poll of the stream). */
   boolean heartbeat(Connection c, String id, long applied) throws SQLException {
     try (PreparedStatement u =
         c.prepareStatement(
@@ -94,12 +107,31 @@ final class Nodes {
     }
   }
 
+  /**
+   * Records a heartbeat with the node's applied version and the last version it refused (0 and null
+   * for none); false when the node is unknown (it must register again).
+   */
+  boolean heartbeat(Connection c, String id, long applied, long rejected, String rejection)
+      throws SQLException {
+    try (PreparedStatement u =
+        c.prepareStatement(
+            "UPDATE strata_nodes SET applied_version = ?, last_heartbeat = ?,"
+                + " rejected_version = ?, rejection = ? WHERE id = ?")) {
+      u.setLong(1, applied);
+      u.setLong(2, clock.millis());
+      u.setLong(3, rejected);
+      u.setString(4, rejection);
+      u.setString(5, id);
+      return u.executeUpdate() == 1;
+    }
+  }
+
   List<Node> all(Connection c) throws SQLException {
     List<Node> nodes = new ArrayList<>();
     try (PreparedStatement s =
             c.prepareStatement(
                 "SELECT id, role, address, software_version, applied_version, registered_at,"
-                    + " last_heartbeat FROM strata_nodes ORDER BY id");
+                    + " last_heartbeat, rejected_version, rejection FROM strata_nodes ORDER BY id");
         ResultSet rs = s.executeQuery()) {
       while (rs.next()) {
         nodes.add(
@@ -110,7 +142,9 @@ final class Nodes {
                 rs.getString(4),
                 rs.getLong(5),
                 rs.getLong(6),
-                rs.getLong(7)));
+                rs.getLong(7),
+                rs.getLong(8),
+                rs.getString(9)));
       }
     }
     return nodes;

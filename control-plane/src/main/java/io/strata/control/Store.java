@@ -50,7 +50,11 @@ final class Store implements AutoCloseable {
           // (Written so that a store that already has the row, from a development build, migrates.)
           List.of(
               "INSERT INTO strata_meta (id, config_version) SELECT 2, 0 FROM strata_meta"
-                  + " WHERE id = 1 AND NOT EXISTS (SELECT 1 FROM strata_meta WHERE id = 2)"));
+                  + " WHERE id = 1 AND NOT EXISTS (SELECT 1 FROM strata_meta WHERE id = 2)"),
+          // A configuration version a node refused, and why (reported with its heartbeat).
+          List.of(
+              "ALTER TABLE strata_nodes ADD COLUMN rejected_version BIGINT",
+              "ALTER TABLE strata_nodes ADD COLUMN rejection VARCHAR(1024)"));
 
   private final String url;
   private final BlockingQueue<Connection> pool;

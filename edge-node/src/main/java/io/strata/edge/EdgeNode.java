@@ -1,6 +1,7 @@
 package io.strata.edge;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.strata.core.config.HealthCheck;
 import io.strata.core.functions.EdgeFunctionHooks;
 import io.strata.core.functions.FunctionEndpoint;
 import io.strata.core.proxy.TierSettings;
@@ -9,7 +10,10 @@ import io.strata.core.server.CacheNode;
 import io.strata.core.server.EdgeOptions;
 import io.strata.core.server.ListenOptions;
 import io.strata.core.time.Clock;
-import io.strata.core.upstream.OriginUpstream;
+import io.strata.core.upstream.HealthChecker;
+import io.strata.core.upstream.OriginGroupUpstream;
+import io.strata.core.upstream.ReadTimeoutClients;
+import io.strata.core.upstream.RetryBudget;
 import io.strata.core.upstream.Upstream;
 import io.strata.core.viewer.ErrorPages;
 import io.strata.core.viewer.ViewerPipeline;
@@ -28,6 +32,13 @@ import java.util.List;
 public final class EdgeNode {
   /** How long a regional node that refused a connection is left alone before it is tried again. */
   public static final long REGIONAL_DOWN_MILLIS = 5_000;
+
+  /**
+   * Health checks of the regional nodes by default: every 2 s, out after 2 failures, back after 2
+   * successes; ejected for 5 s after 5 timeouts or resets in a row.
+   */
+  public static final HealthCheck REGIONAL_HEALTH_CHECK =
+      new HealthCheck("/", 2_000, 1_000, 2, 2, 5, 5_000);
 
   private EdgeNode() {}
 
@@ -86,6 +97,7 @@ public final class EdgeNode {
         registry,
         clock,
         options,
+        REGIONAL_HEALTH_CHECK,
         null);
   }
 
@@ -107,23 +119,90 @@ public final class EdgeNode {
       Clock clock,
       EdgeOptions options,
       FunctionEndpoint functions) {
-    HttpClient client =
-        vertx
-            .httpClientBuilder()
-            .with(
-                new HttpClientOptions()
-                    .setKeepAlive(true)
-                    .setTcpNoDelay(true)
-                    .setKeepAliveTimeout(30))
-            .with(new PoolOptions().setHttp1MaxSize(256))
-            .build();
+    return start(
+        vertx,
+        nodeId,
+        listen,
+        byteBudget,
+        maxObjectBytes,
+        regionalNodes,
+        router,
+        registry,
+        clock,
+        options,
+        REGIONAL_HEALTH_CHECK,
+        functions);
+  }
+
+  /**
+   * Starts an edge whose regional nodes are checked with {@code regionalChecks} (see {@link
+   * RegionalUpstream}).
+   */
+  public static Future<CacheNode> start(
+      Vertx vertx,
+      String nodeId,
+      ListenOptions listen,
+      long byteBudget,
+      long maxObjectBytes,
+      List<URI> regionalNodes,
+      Router router,
+      MeterRegistry registry,
+      Clock clock,
+      EdgeOptions options,
+      HealthCheck regionalChecks) {
+    return start(
+        vertx,
+        nodeId,
+        listen,
+        byteBudget,
+        maxObjectBytes,
+        regionalNodes,
+        router,
+        registry,
+        clock,
+        options,
+        regionalChecks,
+        null);
+  }
+
+  /** The full form of the overloads above. */
+  public static Future<CacheNode> start(
+      Vertx vertx,
+      String nodeId,
+      ListenOptions listen,
+      long byteBudget,
+      long maxObjectBytes,
+      List<URI> regionalNodes,
+      Router router,
+      MeterRegistry registry,
+      Clock clock,
+      EdgeOptions options,
+      HealthCheck regionalChecks,
+      FunctionEndpoint functions) {
+    HttpClientOptions clientOptions =
+        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setKeepAliveTimeout(30);
+    PoolOptions poolOptions = new PoolOptions().setHttp1MaxSize(256);
+    HttpClient client = vertx.httpClientBuilder().with(clientOptions).with(poolOptions).build();
     Upstream origin =
-        new EdgeFunctionHooks(new OriginUpstream(client), client, functions, registry);
+        new EdgeFunctionHooks(
+            OriginGroupUpstream.create(
+                vertx, clientOptions, poolOptions, client, clock, registry, "edge", nodeId),
+            client,
+            functions,
+            registry);
     Upstream upstream =
         regionalNodes.isEmpty()
             ? origin
             : new RegionalUpstream(
-                client, regionalNodes, origin, clock, REGIONAL_DOWN_MILLIS, 1_000);
+                regionalNodes,
+                origin,
+                clock,
+                REGIONAL_DOWN_MILLIS,
+                1_000,
+                new HealthChecker(vertx, client, clock, registry, "edge", nodeId),
+                regionalChecks,
+                RetryBudget.standard(clock),
+                new ReadTimeoutClients(vertx, clientOptions, poolOptions));
     return CacheNode.start(
         vertx,
         new TierSettings("edge", nodeId, maxObjectBytes),

@@ -8,7 +8,7 @@ import io.strata.core.routing.Router;
 import io.strata.core.server.CacheNode;
 import io.strata.core.server.ListenOptions;
 import io.strata.core.time.Clock;
-import io.strata.core.upstream.OriginUpstream;
+import io.strata.core.upstream.OriginGroupUpstream;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -49,23 +49,22 @@ public final class RegionalNode {
       MeterRegistry registry,
       Clock clock,
       FunctionEndpoint functions) {
-    var client =
-        vertx
-            .httpClientBuilder()
-            .with(
-                new HttpClientOptions()
-                    .setKeepAlive(true)
-                    .setTcpNoDelay(true)
-                    .setKeepAliveTimeout(5))
-            .with(new PoolOptions().setHttp1MaxSize(256))
-            .build();
+    HttpClientOptions clientOptions =
+        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setKeepAliveTimeout(5);
+    PoolOptions poolOptions = new PoolOptions().setHttp1MaxSize(256);
+    var client = vertx.httpClientBuilder().with(clientOptions).with(poolOptions).build();
     return CacheNode.start(
         vertx,
         new TierSettings("regional", nodeId, maxObjectBytes),
         listen,
         byteBudget,
         router,
-        new EdgeFunctionHooks(new OriginUpstream(client), client, functions, registry),
+        new EdgeFunctionHooks(
+            OriginGroupUpstream.create(
+                vertx, clientOptions, poolOptions, client, clock, registry, "regional", nodeId),
+            client,
+            functions,
+            registry),
         registry,
         clock);
   }

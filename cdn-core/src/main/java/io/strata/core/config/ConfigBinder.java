@@ -55,9 +55,29 @@ final class ConfigBinder {
           "restrictions",
           "rateLimit",
           "viewerCertificate",
-          "requestLimits");
+          "requestLimits",
+          "originGroups");
   private static final List<String> ORIGIN_FIELDS =
-      List.of("id", "url", "connectTimeoutMs", "readTimeoutMs");
+      List.of(
+          "id",
+          "url",
+          "connectTimeoutMs",
+          "readTimeoutMs",
+          "healthCheck",
+          "maxInFlight",
+          "queueLimit",
+          "queueTimeoutMs");
+  private static final List<String> HEALTH_CHECK_FIELDS =
+      List.of(
+          "path",
+          "intervalMs",
+          "timeoutMs",
+          "healthyThreshold",
+          "unhealthyThreshold",
+          "consecutiveFailures",
+          "ejectionMs");
+  private static final List<String> ORIGIN_GROUP_FIELDS =
+      List.of("id", "members", "failoverCriteria");
   private static final List<String> BEHAVIOR_FIELDS =
       List.of(
           "pathPattern",
@@ -173,11 +193,60 @@ final class ConfigBinder {
       }
     }
     EdgeSettings edge = edgeSettings(mapping, node, path);
+    List<OriginGroup> groups =
+        list(mapping.entries().get("originGroups"), field(path, "originGroups"), this::originGroup);
     return construct(
         node,
         node.position(),
         path,
-        () -> new Distribution(id, aliases, origins, defaultBehavior, behaviors, edge));
+        () -> new Distribution(id, aliases, origins, defaultBehavior, behaviors, edge, groups));
+  }
+
+  private OriginGroup originGroup(YamlNode node, String path) {
+    Mapping m =
+        mapping(
+            node,
+            node.position(),
+            path,
+            ORIGIN_GROUP_FIELDS,
+            List.of("id", "members", "failoverCriteria"));
+    String id = string(m.entries().get("id"), path);
+    List<String> members = strings(m.entries().get("members"), path);
+    Entry criteria = m.entries().get("failoverCriteria");
+    String cpath = field(path, "failoverCriteria");
+    Mapping c =
+        mapping(
+            criteria.value(),
+            criteria.keyPosition(),
+            cpath,
+            List.of("statusCodes"),
+            List.of("statusCodes"));
+    Entry codesEntry = c.entries().get("statusCodes");
+    String codesPath = field(cpath, "statusCodes");
+    Sequence codes = sequence(codesEntry, codesPath);
+    java.util.Set<Integer> statuses = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < codes.items().size(); i++) {
+      YamlNode item = codes.items().get(i);
+      if (!(item instanceof Scalar scalar) || scalar.kind() != Scalar.Kind.INTEGER) {
+        throw error(
+            item.position(),
+            index(codesPath, i) + ": " + item.describe() + " (expected: an HTTP status code)");
+      }
+      BigInteger code = scalar.integer();
+      if (!OriginGroup.ALLOWED_STATUS_CODES.contains(code.intValue())
+          || code.compareTo(BigInteger.valueOf(999)) > 0) {
+        throw error(
+            item.position(),
+            index(codesPath, i)
+                + ": "
+                + code
+                + " (expected: one of "
+                + new java.util.TreeSet<>(OriginGroup.ALLOWED_STATUS_CODES)
+                + ")");
+      }
+      statuses.add(code.intValue());
+    }
+    return construct(node, node.position(), path, () -> new OriginGroup(id, members, statuses));
   }
 
   private Origin origin(YamlNode node, String path) {
@@ -205,8 +274,53 @@ final class ConfigBinder {
             mapping.entries().get("connectTimeoutMs"), path, Origin.DEFAULT_CONNECT_TIMEOUT_MS);
     int readTimeoutMs =
         intValue(mapping.entries().get("readTimeoutMs"), path, Origin.DEFAULT_READ_TIMEOUT_MS);
+    HealthCheck healthCheck = null;
+    Entry healthEntry = mapping.entries().get("healthCheck");
+    if (healthEntry != null) {
+      healthCheck = healthCheck(healthEntry, field(path, "healthCheck"));
+    }
+    int maxInFlight =
+        intValue(mapping.entries().get("maxInFlight"), path, OriginLimits.DEFAULT_MAX_IN_FLIGHT);
+    int queueLimit =
+        intValue(mapping.entries().get("queueLimit"), path, OriginLimits.DEFAULT_QUEUE_LIMIT);
+    int queueTimeoutMs =
+        intValue(
+            mapping.entries().get("queueTimeoutMs"), path, OriginLimits.DEFAULT_QUEUE_TIMEOUT_MS);
+    HealthCheck finalHealth = healthCheck;
     return construct(
-        node, node.position(), path, () -> new Origin(id, url, connectTimeoutMs, readTimeoutMs));
+        node,
+        node.position(),
+        path,
+        () ->
+            new Origin(
+                id,
+                url,
+                connectTimeoutMs,
+                readTimeoutMs,
+                finalHealth,
+                new OriginLimits(maxInFlight, queueLimit, queueTimeoutMs)));
+  }
+
+  private HealthCheck healthCheck(Entry entry, String path) {
+    Mapping m = mapping(entry.value(), entry.keyPosition(), path, HEALTH_CHECK_FIELDS, List.of());
+    String checkPath = optionalString(m, "path", path);
+    int interval = intValue(m.entries().get("intervalMs"), path, HealthCheck.DEFAULT_INTERVAL_MS);
+    int timeout = intValue(m.entries().get("timeoutMs"), path, HealthCheck.DEFAULT_TIMEOUT_MS);
+    int healthy =
+        intValue(m.entries().get("healthyThreshold"), path, HealthCheck.DEFAULT_HEALTHY_THRESHOLD);
+    int unhealthy =
+        intValue(
+            m.entries().get("unhealthyThreshold"), path, HealthCheck.DEFAULT_UNHEALTHY_THRESHOLD);
+    int failures =
+        intValue(
+            m.entries().get("consecutiveFailures"), path, HealthCheck.DEFAULT_CONSECUTIVE_FAILURES);
+    int ejection = intValue(m.entries().get("ejectionMs"), path, HealthCheck.DEFAULT_EJECTION_MS);
+    return construct(
+        entry.value(),
+        entry.keyPosition(),
+        path,
+        () ->
+            new HealthCheck(checkPath, interval, timeout, healthy, unhealthy, failures, ejection));
   }
 
   private Behavior behavior(YamlNode node, Position at, String path, boolean isDefault) {

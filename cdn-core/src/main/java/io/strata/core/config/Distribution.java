@@ -23,6 +23,8 @@ import java.util.stream.Collectors;
  *     *}
  * @param behaviors the other behaviours in evaluation order; {@code null} means none
  * @param edge viewer-facing settings; {@code null} means {@link EdgeSettings#DEFAULT}
+ * @param originGroups CloudFront origin groups over {@code origins}; a behavior's {@code origin}
+ *     may name one; {@code null} means none
  */
 public record Distribution(
     String id,
@@ -30,7 +32,8 @@ public record Distribution(
     List<Origin> origins,
     Behavior defaultBehavior,
     List<Behavior> behaviors,
-    EdgeSettings edge) {
+    EdgeSettings edge,
+    List<OriginGroup> originGroups) {
 
   /**
    * Validates the fields and the references between them, and makes the lists immutable.
@@ -45,6 +48,7 @@ public record Distribution(
     requireNonNull(defaultBehavior, "defaultBehavior");
     behaviors = behaviors == null ? List.of() : List.copyOf(behaviors);
     edge = edge == null ? EdgeSettings.DEFAULT : edge;
+    originGroups = originGroups == null ? List.of() : List.copyOf(originGroups);
 
     if (origins.isEmpty()) {
       throw new InvalidValueException("origins", "[] (expected: at least one origin)");
@@ -61,10 +65,15 @@ public record Distribution(
                 + "])");
       }
     }
+    checkOriginGroups(originGroups, origins, originIndex);
     if (!defaultBehavior.pathPattern().isCatchAll()) {
       throw new InvalidValueException(
           "defaultBehavior.pathPattern",
           Syntax.quote(defaultBehavior.pathPattern().pattern()) + " (expected: '*')");
+    }
+    for (OriginGroup group : originGroups) {
+      // A behavior may name a group wherever it may name an origin.
+      originIndex.putIfAbsent(group.id(), -1);
     }
     checkOriginExists("defaultBehavior.origin", defaultBehavior.origin(), origins, originIndex);
     Map<String, Integer> patternIndex = new HashMap<>();
@@ -81,6 +90,17 @@ public record Distribution(
                 + "])");
       }
     }
+  }
+
+  /** Creates a distribution without origin groups. */
+  public Distribution(
+      String id,
+      List<String> aliases,
+      List<Origin> origins,
+      Behavior defaultBehavior,
+      List<Behavior> behaviors,
+      EdgeSettings edge) {
+    this(id, aliases, origins, defaultBehavior, behaviors, edge, List.of());
   }
 
   /** Creates a distribution with {@link EdgeSettings#DEFAULT}. */
@@ -101,17 +121,21 @@ public record Distribution(
   }
 
   /**
-   * Returns the origin with the given id.
+   * Returns the origin with the given id; for the id of an origin group, the group's primary.
    *
-   * @param originId an origin id
+   * @param originId an origin id or an origin group id
    * @return the origin
-   * @throws IllegalArgumentException if this distribution has no such origin
+   * @throws IllegalArgumentException if this distribution has no such origin or group
    */
   public Origin origin(String originId) {
     for (Origin origin : origins) {
       if (origin.id().equals(originId)) {
         return origin;
       }
+    }
+    OriginGroup group = originGroup(originId);
+    if (group != null) {
+      return origin(group.primary());
     }
     throw new IllegalArgumentException(
         "unknown origin '"
@@ -121,6 +145,58 @@ public record Distribution(
             + "' (known: "
             + originIds(origins)
             + ")");
+  }
+
+  /**
+   * Returns the origin group with the given id.
+   *
+   * @param groupId an id a behavior names
+   * @return the group, or null when {@code groupId} is not a group's id
+   */
+  public OriginGroup originGroup(String groupId) {
+    for (OriginGroup group : originGroups) {
+      if (group.id().equals(groupId)) {
+        return group;
+      }
+    }
+    return null;
+  }
+
+  /** Group members must be origins; group ids share the origins' namespace. */
+  private static void checkOriginGroups(
+      List<OriginGroup> groups, List<Origin> origins, Map<String, Integer> originIndex) {
+    Map<String, Integer> groupIndex = new HashMap<>();
+    for (int i = 0; i < groups.size(); i++) {
+      OriginGroup group = groups.get(i);
+      if (originIndex.containsKey(group.id())) {
+        throw new InvalidValueException(
+            "originGroups[" + i + "].id",
+            Syntax.quote(group.id())
+                + " (expected: unique among origins and origin groups; already used by origins["
+                + originIndex.get(group.id())
+                + "])");
+      }
+      Integer previous = groupIndex.putIfAbsent(group.id(), i);
+      if (previous != null) {
+        throw new InvalidValueException(
+            "originGroups[" + i + "].id",
+            Syntax.quote(group.id())
+                + " (expected: unique; already used by originGroups["
+                + previous
+                + "])");
+      }
+      for (int m = 0; m < 2; m++) {
+        String member = group.members().get(m);
+        if (!originIndex.containsKey(member)) {
+          throw new InvalidValueException(
+              "originGroups[" + i + "].members[" + m + "]",
+              Syntax.quote(member)
+                  + " (expected: one of the distribution's origins: "
+                  + originIds(origins)
+                  + ")");
+        }
+      }
+    }
   }
 
   private static List<String> canonicalAliases(List<String> aliases) {
@@ -151,9 +227,11 @@ public record Distribution(
       throw new InvalidValueException(
           field,
           Syntax.quote(originId)
-              + " (expected: one of the distribution's origins: "
-              + originIds(origins)
-              + ")");
+              + (originIndex.size() == origins.size()
+                  ? " (expected: one of the distribution's origins: " + originIds(origins) + ")"
+                  : " (expected: one of the distribution's origins or origin groups: "
+                      + String.join(", ", originIndex.keySet().stream().sorted().toList())
+                      + ")"));
     }
   }
 

@@ -18,8 +18,17 @@ import java.util.Locale;
  * @param connectTimeoutMs the TCP/TLS connect timeout in milliseconds, 1..60000
  * @param readTimeoutMs the time allowed to the first byte and between packets, in milliseconds,
  *     1..600000
+ * @param healthCheck active checks and passive outlier detection; {@code null} means {@link
+ *     HealthCheck#PASSIVE_ONLY}
+ * @param limits admission control; {@code null} means {@link OriginLimits#DEFAULT}
  */
-public record Origin(String id, URI url, int connectTimeoutMs, int readTimeoutMs) {
+public record Origin(
+    String id,
+    URI url,
+    int connectTimeoutMs,
+    int readTimeoutMs,
+    HealthCheck healthCheck,
+    OriginLimits limits) {
 
   /** Connect timeout used when none is configured, in milliseconds. */
   public static final int DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
@@ -49,6 +58,13 @@ public record Origin(String id, URI url, int connectTimeoutMs, int readTimeoutMs
       throw new InvalidValueException(
           "readTimeoutMs", readTimeoutMs + " (expected: 1.." + MAX_READ_TIMEOUT_MS + ")");
     }
+    healthCheck = healthCheck == null ? HealthCheck.PASSIVE_ONLY : healthCheck;
+    limits = limits == null ? OriginLimits.DEFAULT : limits;
+  }
+
+  /** Creates an origin with passive health checks only and the default admission limits. */
+  public Origin(String id, URI url, int connectTimeoutMs, int readTimeoutMs) {
+    this(id, url, connectTimeoutMs, readTimeoutMs, null, null);
   }
 
   /**

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.strata.core.config.ConfigException;
 import io.strata.core.config.ConfigLoader;
 import io.strata.core.config.StrataConfig;
 import io.strata.core.routing.Router;
@@ -98,10 +99,13 @@ public final class NodeAgent {
   private final HttpClient client;
   private final String basePath;
   private volatile long appliedVersion;
+  private volatile long rejectedVersion;
+  private volatile String rejection;
   private volatile boolean connected;
   private volatile boolean stopped;
   private long heartbeatTimer = -1;
   private final Counter applies;
+  private final Counter rejections;
   private final Counter invalidationsApplied;
   private final Counter entriesInvalidated;
 
@@ -122,6 +126,11 @@ public final class NodeAgent {
     this.applies =
         Counter.builder("strata.node.config.applied")
             .description("Configuration snapshots applied")
+            .tags("role", role, "node", id)
+            .register(registry);
+    this.rejections =
+        Counter.builder("strata.node.config.rejected")
+            .description("Configuration snapshots refused by this node's validation")
             .tags("role", role, "node", id)
             .register(registry);
     this.invalidationsApplied =
@@ -185,6 +194,11 @@ public final class NodeAgent {
     return appliedVersion;
   }
 
+  /** The last configuration version this node refused (0 for none). */
+  public long rejectedVersion() {
+    return rejectedVersion;
+  }
+
   /** Whether the last call to the control plane succeeded. */
   public boolean connected() {
     return connected;
@@ -240,8 +254,15 @@ public final class NodeAgent {
     if (stopped) {
       return;
     }
+    // After refusing a version, wait for the next one; the control plane still hears which
+    // version this node serves, and sends the invalidations since that one.
     String uri =
-        "/v1/nodes/stream?after=" + appliedVersion + "&node=" + urlEncode(settings.nodeId());
+        "/v1/nodes/stream?after="
+            + Math.max(appliedVersion, rejectedVersion)
+            + "&applied="
+            + appliedVersion
+            + "&node="
+            + urlEncode(settings.nodeId());
     call(HttpMethod.GET, uri, null)
         .onSuccess(
             r -> {
@@ -249,10 +270,17 @@ public final class NodeAgent {
               if (r.status() == 204) {
                 poll();
               } else if (r.status() == 200) {
-                apply(new JsonObject(r.body()))
+                JsonObject update = new JsonObject(r.body());
+                apply(update)
                     .onSuccess(v -> poll())
                     .onFailure(
                         e -> {
+                          if (e instanceof ConfigException
+                              || e instanceof IllegalArgumentException) {
+                            reject(update.getLong("version"), e);
+                            poll();
+                            return;
+                          }
                           LOG.log(
                               System.Logger.Level.ERROR,
                               "{0}: cannot apply the control plane''s snapshot: {1}",
@@ -319,14 +347,34 @@ public final class NodeAgent {
             });
   }
 
+  /**
+   * A version that fails this node's validation is refused: the node keeps serving the version it
+   * has, tells the control plane why at once (and with each heartbeat), and waits for the next
+   * version.
+   */
+  private void reject(long version, Throwable e) {
+    rejectedVersion = version;
+    rejection = String.valueOf(e.getMessage());
+    rejections.increment();
+    LOG.log(
+        System.Logger.Level.ERROR,
+        "{0}: refused configuration version {1,number,#}: {2}; still serving version {3,number,#}",
+        settings.nodeId(),
+        version,
+        rejection,
+        appliedVersion);
+    heartbeat();
+  }
+
   private void heartbeat() {
     if (stopped || !connected) {
       return;
     }
-    call(
-            HttpMethod.POST,
-            "/v1/nodes/" + urlEncode(settings.nodeId()) + "/heartbeat",
-            new JsonObject().put("appliedVersion", appliedVersion))
+    JsonObject body = new JsonObject().put("appliedVersion", appliedVersion);
+    if (rejectedVersion > appliedVersion) {
+      body.put("rejectedVersion", rejectedVersion).put("rejection", rejection);
+    }
+    call(HttpMethod.POST, "/v1/nodes/" + urlEncode(settings.nodeId()) + "/heartbeat", body)
         .onSuccess(
             r -> {
               if (r.status() == 404) {

@@ -118,11 +118,7 @@ final class FillReader implements Fill.Reader {
         finish();
         UpstreamFailure failure = UpstreamFailure.of(error);
         if (!serveStaleOnError(failure.status()) && !errorHook.test(failure.status())) {
-          ErrorResponses.send(
-              response,
-              failure.status(),
-              failure.status() == 504 ? "Gateway Timeout" : "Bad Gateway",
-              "The origin could not be reached or did not answer in time.");
+          ErrorResponses.sendFailure(response, failure);
         }
         return;
       }

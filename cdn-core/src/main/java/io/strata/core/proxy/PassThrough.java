@@ -117,11 +117,7 @@ final class PassThrough {
                 if (errorHook.test(failure.status())) {
                   return;
                 }
-                ErrorResponses.send(
-                    response,
-                    failure.status(),
-                    failure.status() == 504 ? "Gateway Timeout" : "Bad Gateway",
-                    "The origin could not be reached or did not answer in time.");
+                ErrorResponses.sendFailure(response, failure);
                 return;
               }
               metrics.upstreamLatency(System.nanoTime() - sentAtNanos);

@@ -13,7 +13,8 @@ import io.strata.core.config.Origin;
  *
  * @param distribution the distribution whose aliases contain the request host
  * @param behavior the first matching behaviour, or the distribution's default behaviour
- * @param origin the origin named by {@code behavior}
+ * @param origin the origin named by {@code behavior}; when it names an origin group, the group's
+ *     primary (the upstream tries the secondary on failure)
  */
 public record Route(Distribution distribution, Behavior behavior, Origin origin) {
 
@@ -26,7 +27,8 @@ public record Route(Distribution distribution, Behavior behavior, Origin origin)
     requireNonNull(distribution, "distribution");
     requireNonNull(behavior, "behavior");
     requireNonNull(origin, "origin");
-    if (!behavior.origin().equals(origin.id())) {
+    if (!behavior.origin().equals(origin.id())
+        && !origin.equals(distribution.origin(behavior.origin()))) {
       throw new IllegalArgumentException(
           "origin: '"
               + origin.id()

@@ -12,6 +12,7 @@ public enum UpstreamFailure {
   TIMEOUT(504, "timeout"),
   RESET(502, "reset"),
   INCOMPLETE(502, "incomplete"),
+  OVERLOADED(503, "overload"),
   OTHER(502, "other");
 
   private final int status;
@@ -32,6 +33,9 @@ public enum UpstreamFailure {
 
   public static UpstreamFailure of(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof AdmissionControl.OverloadedException) {
+        return OVERLOADED;
+      }
       if (c instanceof TimeoutException || c.getClass().getSimpleName().contains("Timeout")) {
         return TIMEOUT;
       }
@@ -46,6 +50,15 @@ public enum UpstreamFailure {
       }
     }
     return OTHER;
+  }
+
+  /** The title of the generated error page. */
+  public String title() {
+    return switch (status) {
+      case 503 -> "Service Unavailable";
+      case 504 -> "Gateway Timeout";
+      default -> "Bad Gateway";
+    };
   }
 
   /** Nothing reached the upstream application: the same request may safely go elsewhere. */
