@@ -14,6 +14,7 @@ import io.strata.core.server.CacheNode;
 import io.strata.core.server.Certificates;
 import io.strata.core.server.EdgeOptions;
 import io.strata.core.server.ListenOptions;
+import io.strata.core.server.StrataVertx;
 import io.strata.core.server.TlsSettings;
 import io.strata.core.viewer.CountryLookup;
 import io.strata.core.viewer.ViewerPipeline;
@@ -118,7 +119,7 @@ final class Startup {
   }
 
   static Vertx vertx() {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Vertx vertx = StrataVertx.create(new VertxOptions().setPreferNativeTransport(true));
     LOG.log(
         System.Logger.Level.INFO,
         "transport: {0}",

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.strata.core.server.StrataVertx;
 import io.strata.core.testing.Sync;
 import io.strata.functions.FunctionRuntime;
 import io.strata.functions.env.RuntimeSettings;
@@ -28,7 +29,7 @@ class FunctionsCommandTest {
 
   @Test
   void deployCreatesThenUpdatesAFunctionFromADirectory() throws Exception {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = StrataVertx.create();
     FunctionRuntime runtime =
         Sync.await(
             FunctionRuntime.start(

@@ -104,7 +104,7 @@ public final class EdgeNode {
             registry,
             "edge",
             nodeId,
-            options.maxConnections(),
+            options.connections(),
             options.countries()),
         options.tls());
   }
