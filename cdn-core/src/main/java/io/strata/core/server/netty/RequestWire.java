@@ -42,6 +42,7 @@ final class RequestWire extends ChannelInboundHandlerAdapter {
 
   private final ConnectionPolicy policy;
   private final InetAddress address;
+  private final boolean tls;
   private final Http1Scanner scanner;
   private final long headTimeoutNanos;
   private ChannelHandlerContext context;
@@ -55,9 +56,10 @@ final class RequestWire extends ChannelInboundHandlerAdapter {
   private int responses;
   private int pendingStatus;
 
-  RequestWire(ConnectionPolicy policy, InetAddress address) {
+  RequestWire(ConnectionPolicy policy, InetAddress address, boolean tls) {
     this.policy = policy;
     this.address = address;
+    this.tls = tls;
     this.scanner = new Http1Scanner(policy.limits().maxHeaders());
     this.headTimeoutNanos = policy.limits().requestHeadTimeoutMillis() * 1_000_000L;
   }
@@ -162,7 +164,7 @@ final class RequestWire extends ChannelInboundHandlerAdapter {
       schedule(left);
       return;
     }
-    if (!plaintextSeen && context.pipeline().get(SslHandler.class) != null) {
+    if (!plaintextSeen && tls) {
       // The TLS handshake did not finish: there is no way to send a response.
       policy.reject("request_head_timeout");
       log("request_head_timeout");

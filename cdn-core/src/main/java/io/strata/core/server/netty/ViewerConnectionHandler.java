@@ -4,7 +4,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.ssl.SslHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +31,7 @@ final class ViewerConnectionHandler extends ChannelDuplexHandler {
               + "Too many connections; try again.\n")
           .getBytes(StandardCharsets.US_ASCII);
 
+  static final String TLS_HANDLER = "ssl";
   private final ConnectionPolicy policy;
   private final boolean tls;
   private InetAddress address;
@@ -65,13 +65,20 @@ final class ViewerConnectionHandler extends ChannelDuplexHandler {
       return;
     }
     admitted = true;
-    RequestWire wire = new RequestWire(policy, address);
-    SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-    if (ssl != null) {
-      ctx.pipeline().addAfter(ctx.pipeline().context(ssl).name(), RequestWire.NAME, wire);
-    } else {
-      ctx.pipeline().addAfter(ctx.name(), RequestWire.NAME, wire);
+    RequestWire wire = new RequestWire(policy, address, tls);
+    // Vert.x names its TLS handler "ssl" (an SniHandler until the ClientHello, then the SslHandler
+    // that replaces it in place); the wire goes right after it, where the bytes are plaintext.
+    String before = ctx.name();
+    if (tls) {
+      ChannelHandlerContext ssl = ctx.pipeline().context(TLS_HANDLER);
+      if (ssl == null) {
+        LOG.log(System.Logger.Level.ERROR, "TLS viewer connection without a TLS handler; closed");
+        ctx.close();
+        return;
+      }
+      before = ssl.name();
     }
+    ctx.pipeline().addAfter(before, RequestWire.NAME, wire);
     ctx.fireChannelActive();
   }
 
