@@ -14,6 +14,7 @@ import io.strata.core.server.ConnectionLimits;
 import io.strata.core.server.EdgeOptions;
 import io.strata.core.server.ListenOptions;
 import io.strata.core.server.StrataVertx;
+import io.strata.core.server.TlsSettings;
 import io.strata.core.testing.ScriptedOrigin;
 import io.strata.core.testing.Sync;
 import io.strata.core.time.ManualClock;
@@ -76,6 +77,16 @@ class ProtocolAttacksTest {
 
   static CacheNode startEdge(
       Vertx vertx, String originUrl, PrometheusMeterRegistry registry, ConnectionLimits limits) {
+    return startEdge(vertx, originUrl, registry, limits, null);
+  }
+
+  /** An edge straight to the origin, with an HTTPS listener when {@code tls} is given. */
+  static CacheNode startEdge(
+      Vertx vertx,
+      String originUrl,
+      PrometheusMeterRegistry registry,
+      ConnectionLimits limits,
+      TlsSettings tls) {
     String yaml =
         String.join(
             "\n",
@@ -100,7 +111,7 @@ class ProtocolAttacksTest {
             new Router(ConfigLoader.parse(yaml, "attacks.yaml")),
             registry,
             new ManualClock(System.currentTimeMillis()),
-            new EdgeOptions(null, limits, CountryLookup.NONE)));
+            new EdgeOptions(tls, limits, CountryLookup.NONE)));
   }
 
   @AfterAll
