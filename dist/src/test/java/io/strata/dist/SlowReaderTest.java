@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * the fill it started completes, is stored, and serves other viewers.
  */
 class SlowReaderTest {
-  static final int BODY_BYTES = 24 << 20;
+  static final int BODY_BYTES = 12 << 20;
   static final long STALL_MILLIS = 500;
 
   @Test
