@@ -141,6 +141,39 @@ class Http2AttacksTest {
   }
 
   @Test
+  void cleartextUpgradeToHttp2PassesTheWireAndIsServed() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", edge.port())) {
+      socket.setSoTimeout(5000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET /h2/upgrade HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+                  + "HTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        head.append((char) in.readUnsignedByte());
+      }
+      assertTrue(
+          head.toString().startsWith("HTTP/1.1 101 Switching Protocols\r\n"), head.toString());
+      out.write(PREFACE);
+      frame(out, SETTINGS, 0, 0, new byte[0]);
+      // The upgraded request is stream 1; its answer comes as HTTP/2 frames.
+      boolean answered = false;
+      while (!answered) {
+        int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
+        int type = in.readUnsignedByte();
+        in.readUnsignedByte();
+        int stream = in.readInt();
+        in.skipNBytes(length);
+        answered = type == HEADERS && stream == 1;
+      }
+    }
+    assertEquals(1, origin.hits("/h2/upgrade"));
+  }
+
+  @Test
   void rapidResetEndsInGoawayAndTheNodeKeepsServing() throws Exception {
     try (Socket socket = connect()) {
       ByteArrayOutputStream burst = new ByteArrayOutputStream();
