@@ -123,7 +123,7 @@ final class Startup {
     LOG.log(
         System.Logger.Level.INFO,
         "transport: {0}",
-        vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
+        io.strata.core.server.netty.StrataTransport.of(vertx).name());
     return vertx;
   }
 

@@ -34,10 +34,21 @@ import java.util.concurrent.ThreadFactory;
  */
 public final class StrataTransport implements Transport {
   private final Transport delegate;
+  private final String name;
   private final Map<String, ConnectionPolicy> listeners = new ConcurrentHashMap<>();
 
-  private StrataTransport(Transport delegate) {
+  private StrataTransport(Transport delegate, String name) {
     this.delegate = delegate;
+    this.name = name;
+  }
+
+  /**
+   * The underlying transport's name ({@code nio}, {@code epoll}). Use it rather than {@code
+   * Vertx.isNativeTransportEnabled()}, which reports any transport but Vert.x's own NIO class as
+   * native.
+   */
+  public String name() {
+    return name;
   }
 
   /**
@@ -54,7 +65,7 @@ public final class StrataTransport implements Transport {
       }
     }
     io.vertx.core.transport.Transport chosen = base;
-    StrataTransport wrapped = new StrataTransport(chosen.implementation());
+    StrataTransport wrapped = new StrataTransport(chosen.implementation(), chosen.name());
     return new io.vertx.core.transport.Transport() {
       @Override
       public String name() {
