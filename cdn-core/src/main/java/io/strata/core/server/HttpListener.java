@@ -70,8 +70,9 @@ public final class HttpListener {
    * limits, and counting of requests the decoder refused.
    *
    * @param guard the guard, or {@code null} for none
-   * @throws IllegalStateException with a guard, when {@code vertx} was not made by {@link
-   *     StrataVertx}
+   * @return fails with a guard when {@code vertx} was not made by {@link StrataVertx}, or when the
+   *     options have no idle timeout (the guard places its response counter behind Vert.x's idle
+   *     handler, ahead of the HTTP codec)
    */
   public static Future<HttpListener> start(
       Vertx vertx,
@@ -94,6 +95,13 @@ public final class HttpListener {
             new IllegalStateException(
                 "a viewer listener needs a Vertx made by StrataVertx.create (connection guard)"));
       }
+      if (serverOptions.getIdleTimeout() <= 0) {
+        return Future.failedFuture(
+            new IllegalArgumentException(
+                "idleTimeout: "
+                    + serverOptions.getIdleTimeout()
+                    + " (expected: > 0 with a guard)"));
+      }
       applyHttp2Limits(serverOptions, guard.limits());
       unguard = transport.register(serverOptions.getHost(), requested, guard);
     }
@@ -105,7 +113,9 @@ public final class HttpListener {
                   @Override
                   public Future<?> start() {
                     HttpServer server =
-                        vertx.createHttpServer(serverOptions).requestHandler(handler);
+                        vertx
+                            .createHttpServer(new HttpServerOptions(serverOptions))
+                            .requestHandler(handler);
                     if (guard != null) {
                       server.invalidRequestHandler(guard.invalidRequestHandler());
                     }
