@@ -144,6 +144,22 @@ final class Http1Scanner {
         }
         continue;
       }
+      if (state == FIELD_VALUE && kind == 0) {
+        // Most head bytes are in values of headers nobody frames by: skip plain ones here.
+        i = plainRun(buf, i, to);
+        if (i == to) {
+          break;
+        }
+      } else if (state == REQUEST_LINE) {
+        int end = plainRun(buf, i, to);
+        for (int k = Math.max(i, end - 3); k < end; k++) {
+          versionTail = (versionTail << 8) | (buf.getByte(k) & 0xFF);
+        }
+        i = end;
+        if (i == to) {
+          break;
+        }
+      }
       int result = step(buf.getByte(i) & 0xFF, i);
       if (result != MORE) {
         return result;
@@ -151,6 +167,18 @@ final class Http1Scanner {
       i++;
     }
     return MORE;
+  }
+
+  /** The index of the first byte from {@code i} that is a control character (or {@code to}). */
+  private static int plainRun(ByteBuf buf, int i, int to) {
+    while (i < to) {
+      int b = buf.getByte(i) & 0xFF;
+      if (b < 0x20 || b == 0x7F) {
+        return i;
+      }
+      i++;
+    }
+    return to;
   }
 
   /** Requests whose first byte arrived. */
