@@ -158,6 +158,43 @@ class TlsProtocolAttacksTest {
   }
 
   @Test
+  void overTheCapATlsConnectionIsClosedBeforeAnyHandshake() throws Exception {
+    PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Certificates.Issued cert = Certificates.selfSigned(List.of("127.0.0.1"));
+    CacheNode capped =
+        ProtocolAttacksTest.startEdge(
+            vertx,
+            origin.url(),
+            own,
+            ConnectionLimits.DEFAULT.withMaxConnections(1, 0),
+            new TlsSettings(
+                new ListenOptions("127.0.0.1", 0, 1),
+                new ViewerCertificate(cert.certificatePem(), cert.privateKeyPem())));
+    // One plain-HTTP viewer fills the cap the two listeners share.
+    try (RawViewer plain = new RawViewer(capped.port())) {
+      long deadline = System.currentTimeMillis() + 2_000;
+      while (own.find("strata.viewer.connections").gauge().value() < 1
+          && System.currentTimeMillis() < deadline) {
+        Thread.sleep(5);
+      }
+      assertTrue(refusedTls(capped.tlsPort()));
+      assertEquals(1, ProtocolAttacksTest.rejections(own, "max_connections"));
+    } finally {
+      Sync.await(capped.close());
+    }
+  }
+
+  private static boolean refusedTls(int port) throws IOException {
+    try (Socket tls = new Socket("127.0.0.1", port)) {
+      tls.setSoTimeout(5000);
+      tls.getOutputStream().write(0x16); // the first byte of a ClientHello
+      return tls.getInputStream().read() == -1; // closed, nothing written
+    } catch (SocketException reset) {
+      return true;
+    }
+  }
+
+  @Test
   void wellFormedRequestsOverTlsAreServed() throws Exception {
     try (SSLSocket socket = tls()) {
       String answer =
