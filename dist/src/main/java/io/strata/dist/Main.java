@@ -68,6 +68,8 @@ public final class Main {
               + " up: --control-plane-tls-cert PEM --control-plane-tls-key PEM",
           "  --geoip-db FILE (up, edge): a MaxMind country database for geo restrictions;"
               + " --max-connections 10000 (up, edge)",
+          "  --max-connections-per-ip 0 (off) --request-head-timeout-ms 10000"
+              + " --write-stall-timeout-ms 30000 (up, edge; see docs/security.md)",
           "  --functions-port 9300 --functions-dir DATA/functions --functions-access-key ID"
               + " --functions-secret-key SECRET (the Lambda-compatible function runtime)",
           "every flag can also be set as an environment variable: --edge-port is STRATA_EDGE_PORT",
@@ -162,6 +164,9 @@ public final class Main {
                       "tls-key",
                       "geoip-db",
                       "max-connections",
+                      "max-connections-per-ip",
+                      "request-head-timeout-ms",
+                      "write-stall-timeout-ms",
                       "functions-port",
                       "functions-dir",
                       "functions-access-key",
@@ -191,7 +196,10 @@ public final class Main {
                       "max-connections",
                       "functions-endpoint",
                       "functions-access-key",
-                      "functions-secret-key"),
+                      "functions-secret-key",
+                      "max-connections-per-ip",
+                      "request-head-timeout-ms",
+                      "write-stall-timeout-ms"),
                   env));
       case "regional" ->
           regional(

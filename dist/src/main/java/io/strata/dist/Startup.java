@@ -12,11 +12,12 @@ import io.strata.core.routing.Router;
 import io.strata.core.server.AdminServer;
 import io.strata.core.server.CacheNode;
 import io.strata.core.server.Certificates;
+import io.strata.core.server.ConnectionLimits;
 import io.strata.core.server.EdgeOptions;
 import io.strata.core.server.ListenOptions;
+import io.strata.core.server.StrataVertx;
 import io.strata.core.server.TlsSettings;
 import io.strata.core.viewer.CountryLookup;
-import io.strata.core.viewer.ViewerPipeline;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -77,19 +78,34 @@ final class Startup {
             "--geoip-db: " + database + ": " + e.getMessage() + " (expected: a MaxMind DB file)");
       }
     }
-    String max =
-        flags.get("max-connections", Integer.toString(ViewerPipeline.DEFAULT_MAX_CONNECTIONS));
-    int maxConnections;
+    ConnectionLimits defaults = ConnectionLimits.DEFAULT;
+    int maxConnections =
+        (int) number(flags, "max-connections", defaults.maxConnections(), 1, "connections");
+    int perIp =
+        (int)
+            number(
+                flags, "max-connections-per-ip", defaults.maxConnectionsPerIp(), 0, "connections");
+    long headMillis =
+        number(flags, "request-head-timeout-ms", defaults.requestHeadTimeoutMillis(), 1, "ms");
+    long stallMillis =
+        number(flags, "write-stall-timeout-ms", defaults.writeStallTimeoutMillis(), 1, "ms");
+    ConnectionLimits limits =
+        defaults.withMaxConnections(maxConnections, perIp).withTimeouts(headMillis, stallMillis);
+    return new EdgeOptions(tls, limits, countries);
+  }
+
+  private static long number(Flags flags, String flag, long fallback, long min, String unit) {
+    String text = flags.get(flag, Long.toString(fallback));
     try {
-      maxConnections = Integer.parseInt(max);
-      if (maxConnections < 1) {
+      long value = Long.parseLong(text);
+      if (value < min || value > Integer.MAX_VALUE) {
         throw new NumberFormatException();
       }
+      return value;
     } catch (NumberFormatException e) {
       throw new Flags.UsageException(
-          "--max-connections: '" + max + "' (expected: a positive number of connections)");
+          "--" + flag + ": '" + text + "' (expected: " + min + " or more " + unit + ")");
     }
-    return new EdgeOptions(tls, maxConnections, countries);
   }
 
   static Router router(Flags flags, Path home) {
@@ -119,14 +135,14 @@ final class Startup {
 
   static Vertx vertx() {
     VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
-    Vertx vertx = Vertx.vertx(options);
+    Vertx vertx = StrataVertx.create(options);
     // Each listener runs one instance per available CPU (listen(...)); the pool has Vert.x's
     // default of two loops per CPU, so clients and the other roles of `up` have loops of their own.
     // Under taskset the JVM sees only the CPUs it is pinned to, and both numbers follow.
     LOG.log(
         System.Logger.Level.INFO,
         "transport: {0}; {1} event loops, {2} listener instance(s) per port",
-        vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO",
+        io.strata.core.server.netty.StrataTransport.of(vertx).name(),
         options.getEventLoopPoolSize(),
         Math.max(1, Runtime.getRuntime().availableProcessors()));
     return vertx;

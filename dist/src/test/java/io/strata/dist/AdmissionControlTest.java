@@ -10,6 +10,7 @@ import io.strata.core.config.ConfigLoader;
 import io.strata.core.routing.Router;
 import io.strata.core.server.CacheNode;
 import io.strata.core.server.ListenOptions;
+import io.strata.core.server.StrataVertx;
 import io.strata.core.testing.ScriptedOrigin;
 import io.strata.core.testing.Sync;
 import io.strata.core.testing.TestClient;
@@ -43,7 +44,7 @@ class AdmissionControlTest {
 
   @BeforeEach
   void start() {
-    vertx = Vertx.vertx();
+    vertx = StrataVertx.create();
     slow =
         new ScriptedOrigin(vertx)
             .on("/", held::add)

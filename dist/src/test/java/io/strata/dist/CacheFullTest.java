@@ -9,6 +9,7 @@ import io.strata.core.config.ConfigLoader;
 import io.strata.core.routing.Router;
 import io.strata.core.server.CacheNode;
 import io.strata.core.server.ListenOptions;
+import io.strata.core.server.StrataVertx;
 import io.strata.core.testing.ScriptedOrigin;
 import io.strata.core.testing.Sync;
 import io.strata.core.testing.TestClient;
@@ -47,7 +48,7 @@ class CacheFullTest {
 
   @BeforeEach
   void start() {
-    vertx = Vertx.vertx();
+    vertx = StrataVertx.create();
     origin =
         new ScriptedOrigin(vertx)
             .on(

@@ -3,6 +3,7 @@ package io.strata.dist;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strata.core.server.StrataVertx;
 import io.strata.core.testing.ScriptedOrigin;
 import io.strata.core.testing.Sync;
 import io.strata.core.testing.TestClient;
@@ -36,7 +37,7 @@ class CliTest {
 
   @BeforeEach
   void start() {
-    originVertx = Vertx.vertx();
+    originVertx = StrataVertx.create();
     origin =
         new ScriptedOrigin(originVertx)
             .on(

@@ -3,6 +3,7 @@ package io.strata.dist;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strata.core.server.StrataVertx;
 import io.strata.core.signing.PemKeys;
 import io.strata.core.testing.ScriptedOrigin;
 import io.strata.core.testing.Sync;
@@ -26,7 +27,7 @@ class CustomErrorResponsesTest {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
+    vertx = StrataVertx.create();
     origin =
         new ScriptedOrigin(vertx)
             .on("/", req -> req.response().setStatusCode(404).end("origin 404 for " + req.path()))

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strata.core.routing.PathNormalizer;
+import io.strata.core.server.StrataVertx;
 import io.strata.core.testing.ScriptedOrigin;
 import io.strata.core.testing.Sync;
 import io.vertx.core.Vertx;
@@ -32,7 +33,7 @@ class EdgePathFuzzTest {
 
   @BeforeContainer
   static void start() {
-    vertx = Vertx.vertx();
+    vertx = StrataVertx.create();
     origin =
         new ScriptedOrigin(vertx)
             .on(

@@ -8,6 +8,7 @@ import io.strata.core.control.NodeAgent;
 import io.strata.core.routing.Router;
 import io.strata.core.server.CacheNode;
 import io.strata.core.server.ListenOptions;
+import io.strata.core.server.StrataVertx;
 import io.strata.core.testing.Sync;
 import io.strata.core.time.Clock;
 import io.strata.dist.cli.AdminClient;
@@ -34,7 +35,7 @@ final class Fleet implements AutoCloseable {
   }
 
   final Path dir;
-  final Vertx cpVertx = Vertx.vertx();
+  final Vertx cpVertx = StrataVertx.create();
   ControlPlane cp;
   int cpPort;
   final List<Member> regionals = new ArrayList<>();
@@ -87,7 +88,7 @@ final class Fleet implements AutoCloseable {
   }
 
   Member startRegional(String id, int port) {
-    Vertx v = Vertx.vertx();
+    Vertx v = StrataVertx.create();
     CacheNode node =
         Sync.await(
             RegionalNode.start(
@@ -103,7 +104,7 @@ final class Fleet implements AutoCloseable {
   }
 
   Member startEdge(String id, int port) {
-    Vertx v = Vertx.vertx();
+    Vertx v = StrataVertx.create();
     List<URI> regionalUrls = new ArrayList<>();
     regionals.forEach(r -> regionalUrls.add(URI.create(r.url())));
     CacheNode node =

@@ -3,6 +3,7 @@ package io.strata.dist;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.strata.core.server.StrataVertx;
 import io.strata.core.testing.Sync;
 import io.strata.core.testing.TestClient;
 import io.strata.functions.FunctionRuntime;
@@ -66,7 +67,7 @@ class FunctionOriginTest {
 
   @Test
   void functionUrlServesAsOriginAndItsResponsesAreCachedPerBehavior() throws Exception {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = StrataVertx.create();
     FunctionRuntime functions =
         Sync.await(
             FunctionRuntime.start(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.strata.control.ControlPlane;
 import io.strata.control.ControlPlaneOptions;
+import io.strata.core.server.StrataVertx;
 import io.strata.core.testing.Sync;
 import io.strata.functions.FunctionRuntime;
 import io.strata.functions.env.RuntimeSettings;
@@ -37,7 +38,7 @@ class FunctionsCommandTest {
 
   @Test
   void deployCreatesThenUpdatesAFunctionThroughTheControlPlane() throws Exception {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = StrataVertx.create();
     ControlPlane cp =
         Sync.await(
             ControlPlane.start(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strata.core.server.HttpListener;
 import io.strata.core.server.ListenOptions;
+import io.strata.core.server.StrataVertx;
 import io.strata.core.testing.Sync;
 import io.strata.core.testing.TestClient;
 import io.vertx.core.Vertx;
@@ -22,7 +23,7 @@ class GeneratedContentTest {
 
   @BeforeEach
   void start() {
-    vertx = Vertx.vertx();
+    vertx = StrataVertx.create();
     origin =
         Sync.await(
             ExampleOrigin.start(

@@ -9,6 +9,7 @@ import io.strata.core.routing.Router;
 import io.strata.core.server.CacheNode;
 import io.strata.core.server.EdgeOptions;
 import io.strata.core.server.ListenOptions;
+import io.strata.core.server.StrataVertx;
 import io.strata.core.testing.MmdbWriter;
 import io.strata.core.testing.ScriptedOrigin;
 import io.strata.core.testing.Sync;
@@ -35,7 +36,7 @@ class GeoRestrictionTest {
     Path database = dir.resolve("countries.mmdb");
     // The test's viewer connects from 127.0.0.1: make loopback "France".
     new MmdbWriter().country("127.0.0.0/8", "FR").country("::1/128", "FR").write(database);
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = StrataVertx.create();
     try (ScriptedOrigin origin =
         new ScriptedOrigin(vertx).on("/", req -> req.response().end("ok " + req.path()))) {
       String origins = "    origins: [{ id: web, url: \"" + origin.url() + "\" }]";

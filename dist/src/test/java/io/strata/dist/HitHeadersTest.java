@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strata.core.proxy.RequestIds;
+import io.strata.core.server.StrataVertx;
 import io.strata.core.testing.ScriptedOrigin;
 import io.strata.core.testing.Sync;
 import io.strata.core.testing.TestClient;
@@ -34,7 +35,7 @@ class HitHeadersTest {
 
   @BeforeEach
   void start() {
-    vertx = Vertx.vertx();
+    vertx = StrataVertx.create();
     origin =
         new ScriptedOrigin(vertx)
             .on(

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.strata.core.functions.FunctionEndpoint;
+import io.strata.core.server.StrataVertx;
 import io.strata.core.testing.ScriptedOrigin;
 import io.strata.core.testing.Sync;
 import io.strata.core.testing.TestClient;
@@ -75,7 +76,7 @@ class LambdaEdgeHooksTest {
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = StrataVertx.create();
     // Signed calls only: the nodes must sign their Invoke requests with the access key.
     functions =
         Sync.await(

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strata.core.server.StrataVertx;
 import io.strata.core.testing.TestClient;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -51,7 +52,7 @@ class MainTest {
             "0",
             "--data",
             dir.resolve("data").toString());
-    Vertx client = Vertx.vertx();
+    Vertx client = StrataVertx.create();
     try (Main.Running running = Main.start(args, Map.of());
         TestClient viewer = new TestClient(client, running.started().ports().get("edge"));
         TestClient admin = new TestClient(client, running.started().ports().get("admin"))) {
@@ -121,7 +122,7 @@ class MainTest {
             .replace("http://127.0.0.1:8000", "http://127.0.0.1:" + originPort));
     Map<String, String> env = Map.of("STRATA_ADMIN_TOKEN", "main-test-admin-token");
     String data = dir.resolve("data").toString();
-    Vertx client = Vertx.vertx();
+    Vertx client = StrataVertx.create();
     try (Main.Running origin =
             Main.start(
                 List.of("origin", "--site", "../examples/site", "--port", "" + originPort), env);

@@ -3,6 +3,7 @@ package io.strata.dist;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strata.core.server.StrataVertx;
 import io.strata.core.testing.ScriptedOrigin;
 import io.strata.core.testing.Sync;
 import io.strata.core.testing.TestClient;
@@ -22,7 +23,7 @@ class OriginFaultsTest {
 
   @BeforeEach
   void start() {
-    vertx = Vertx.vertx();
+    vertx = StrataVertx.create();
     origin = new ScriptedOrigin(vertx);
     String yaml = Tiers.config(origin.url()).replace("readTimeoutMs: 2000", "readTimeoutMs: 300");
     tiers = new Tiers(vertx, yaml, 1, null);

@@ -3,6 +3,7 @@ package io.strata.dist;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strata.core.server.StrataVertx;
 import io.strata.core.testing.ScriptedOrigin;
 import io.strata.core.testing.Sync;
 import io.strata.core.testing.TestClient;
@@ -27,7 +28,7 @@ class OriginGroupFailoverTest {
 
   @BeforeEach
   void start() {
-    vertx = Vertx.vertx();
+    vertx = StrataVertx.create();
     primary =
         new ScriptedOrigin(vertx)
             .on("/health", req -> req.response().setStatusCode(primarySick.get() ? 503 : 200).end())

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strata.core.server.StrataVertx;
 import io.strata.core.signing.PemKeys;
 import io.strata.core.testing.ScriptedOrigin;
 import io.strata.core.testing.Sync;
@@ -44,7 +45,7 @@ class PrivateContentTest {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
+    vertx = StrataVertx.create();
     origin =
         new ScriptedOrigin(vertx)
             .on(

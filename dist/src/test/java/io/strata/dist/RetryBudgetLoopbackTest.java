@@ -3,6 +3,7 @@ package io.strata.dist;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strata.core.server.StrataVertx;
 import io.strata.core.testing.ScriptedOrigin;
 import io.strata.core.testing.Sync;
 import io.strata.core.testing.TestClient;
@@ -25,7 +26,7 @@ class RetryBudgetLoopbackTest {
 
   @BeforeEach
   void start() {
-    vertx = Vertx.vertx();
+    vertx = StrataVertx.create();
     origin =
         new ScriptedOrigin(vertx)
             // Cuts every connection before answering.

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strata.core.server.StrataVertx;
 import io.strata.core.signing.HashAlgorithm;
 import io.strata.core.signing.PemKeys;
 import io.strata.core.signing.PolicySigner;
@@ -37,7 +38,7 @@ class SignedContentAttacksTest {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
+    vertx = StrataVertx.create();
     origin =
         new ScriptedOrigin(vertx)
             .on(

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strata.core.server.StrataVertx;
 import io.strata.core.testing.ScriptedOrigin;
 import io.strata.core.testing.Sync;
 import io.strata.core.testing.TestClient;
@@ -42,7 +43,7 @@ class SigningCommandsTest {
       String prefix = dir.resolve(type).toString();
       assertTrue(run(null, "keygen", "--type", type, "--out", prefix).contains("public key:"));
       String publicPem = Files.readString(Path.of(prefix + "-public.pem"));
-      Vertx vertx = Vertx.vertx();
+      Vertx vertx = StrataVertx.create();
       try (ScriptedOrigin origin =
               new ScriptedOrigin(vertx).on("/", req -> req.response().end("secret " + req.path()));
           Tiers tiers = new Tiers(vertx, config(origin.url(), publicPem), 0, null);

@@ -8,6 +8,7 @@ import io.strata.core.config.ConfigLoader;
 import io.strata.core.routing.Router;
 import io.strata.core.server.CacheNode;
 import io.strata.core.server.ListenOptions;
+import io.strata.core.server.StrataVertx;
 import io.strata.core.testing.Sync;
 import io.strata.core.testing.TestClient;
 import io.strata.core.time.Clock;
@@ -144,7 +145,7 @@ class SoakTest {
   @Test
   void longRunUnderLoadLeaksNoMemoryOrDescriptorsAndErrorsStayFlat() throws Exception {
     long seconds = Long.getLong("strata.soak.seconds", 12);
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = StrataVertx.create();
     HttpServer origin =
         Sync.await(
             vertx

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.strata.core.config.ViewerCertificate;
 import io.strata.core.server.Certificates;
 import io.strata.core.server.ListenOptions;
+import io.strata.core.server.StrataVertx;
 import io.strata.core.server.TlsSettings;
 import io.strata.core.testing.ScriptedOrigin;
 import io.strata.core.testing.Sync;
@@ -49,7 +50,7 @@ class ViewerTlsAndProtocolTest {
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
+    vertx = StrataVertx.create();
     origin =
         new ScriptedOrigin(vertx)
             .on(

@@ -218,7 +218,7 @@ public final class EdgeNode {
             registry,
             "edge",
             nodeId,
-            options.maxConnections(),
+            options.connections(),
             options.countries()),
         options.tls());
   }

@@ -41,7 +41,8 @@ public final class CrowdCost {
     int delay = args.length > 3 ? Integer.parseInt(args[3]) : 300;
     Vertx origin = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     Vertx regionalVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-    Vertx edgeVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    Vertx edgeVertx =
+        io.strata.core.server.StrataVertx.create(new VertxOptions().setEventLoopPoolSize(1));
     Vertx clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     try {
       int originPort = HitAllocation.startOrigin(origin);

@@ -50,7 +50,8 @@ public final class HitAllocation {
         args.length > 1 ? List.of(args).subList(1, args.length) : List.of("1k", "16k");
     Vertx origin = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     Vertx regionalVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-    Vertx edgeVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    Vertx edgeVertx =
+        io.strata.core.server.StrataVertx.create(new VertxOptions().setEventLoopPoolSize(1));
     Vertx clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     try {
       int originPort = startOrigin(origin);

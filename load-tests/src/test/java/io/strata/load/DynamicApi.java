@@ -36,8 +36,9 @@ import java.util.zip.ZipOutputStream;
  * has today: as a behavior's origin through the edge (the function URL of {@code strata-load-fn},
  * configured in {@code load-tests/strata-load.yaml}) — {@code /fn/*} cached as the function's
  * {@code Cache-Control} says, {@code /fn/live/*} with caching disabled, so every request runs the
- * function — and through Lambda's Invoke API. The function (Python) is created before the run. At
- * the end the function runtime's {@code strata_function_invocations_total} must have grown by
+ * function — and through Lambda's Invoke API. The function (Python) is deployed through the control
+ * plane before the run (its admin token: {@code strata.adminToken} or {@code STRATA_ADMIN_TOKEN}).
+ * At the end the function runtime's {@code strata_function_invocations_total} must have grown by
  * exactly the live and invoked requests: cached paths, warmed before the run, never reach it.
  * Properties: {@code dynamic.users} (16; smoke 4), {@code dynamic.seconds} (60; smoke 4), {@code
  * dynamic.p99Ms} (p99 bound per request kind, 500; smoke 3000).
@@ -131,26 +132,38 @@ public class DynamicApi extends Simulation {
   }
 
   /**
-   * Creates the function and its URL (kept when a previous run made them), then fills both tiers
-   * with the cached paths, so the run's cached requests are edge hits.
+   * Deploys the function and creates its URL (kept when a previous run made them), then fills both
+   * tiers with the cached paths, so the run's cached requests are edge hits.
    */
   @Override
   public void before() {
-    String api = target.functions + "/2015-03-31/functions";
+    // Functions are managed through the control plane, which the runtime follows.
     String create =
-        "{\"FunctionName\":\""
+        "{\"id\":\""
             + FUNCTION
-            + "\",\"Runtime\":\"python3\",\"Handler\":\"app.handler\",\"Code\":{\"ZipFile\":\""
+            + "\",\"runtime\":\"python3\",\"handler\":\"app.handler\",\"code\":{\"zipFile\":\""
             + Base64.getEncoder().encodeToString(zip("app.py", HANDLER))
             + "\"}}";
-    expect(Target.post(api, "application/json", create), 201, 409);
     expect(
         Target.post(
-            target.functions + "/2021-10-31/functions/" + FUNCTION + "/url",
-            "application/json",
-            "{\"AuthType\":\"NONE\"}"),
+            target.controlPlane + "/v1/functions", "application/json", create, target.adminToken),
         201,
         409);
+    // The function URL stays on the runtime; it answers 404 until the runtime has applied the
+    // control plane's state with the new function (one long-poll round).
+    String url = target.functions + "/2021-10-31/functions/" + FUNCTION + "/url";
+    HttpResponse<String> created = Target.post(url, "application/json", "{\"AuthType\":\"NONE\"}");
+    for (long deadline = System.nanoTime() + 15_000_000_000L;
+        created.statusCode() == 404 && System.nanoTime() < deadline; ) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      created = Target.post(url, "application/json", "{\"AuthType\":\"NONE\"}");
+    }
+    expect(created, 201, 409);
     for (int i = 0; i < CACHED_PATHS; i++) {
       String url = target.edge + "/fn/cached/item-" + i;
       for (int attempt = 0; attempt < 2; attempt++) {

@@ -37,6 +37,10 @@ public final class Target {
       Long.toString(System.currentTimeMillis(), 36)
           + Long.toString(ProcessHandle.current().pid(), 36);
 
+  /** The admin token of a Strata this run launches: random per run, never printed. */
+  private static final String LAUNCH_TOKEN =
+      "load-" + java.util.UUID.randomUUID().toString().replace("-", "");
+
   public final String edge;
   public final String admin;
   public final String origin;
@@ -44,15 +48,29 @@ public final class Target {
   /** The function runtime's Lambda API (DynamicApi). */
   public final String functions;
 
+  /** The control plane's admin API and a token for it (DynamicApi deploys its function there). */
+  public final String controlPlane;
+
+  public final String adminToken;
+
   private final Process process;
   private final Path gcLog;
 
   private Target(
-      String edge, String admin, String origin, String functions, Process process, Path gcLog) {
+      String edge,
+      String admin,
+      String origin,
+      String functions,
+      String controlPlane,
+      String adminToken,
+      Process process,
+      Path gcLog) {
     this.edge = edge;
     this.admin = admin;
     this.origin = origin;
     this.functions = functions;
+    this.controlPlane = controlPlane;
+    this.adminToken = adminToken;
     this.process = process;
     this.gcLog = gcLog;
   }
@@ -71,6 +89,8 @@ public final class Target {
           System.getProperty("strata.admin", "http://127.0.0.1:9091"),
           System.getProperty("strata.origin", "http://127.0.0.1:8000"),
           System.getProperty("strata.functions", "http://127.0.0.1:9300"),
+          System.getProperty("strata.controlPlane", "http://127.0.0.1:9090"),
+          System.getProperty("strata.adminToken", System.getenv("STRATA_ADMIN_TOKEN")),
           null,
           null);
     }
@@ -184,6 +204,8 @@ public final class Target {
                   Integer.toString(ports[5]),
                   "--functions-port",
                   Integer.toString(ports[6]),
+                  "--admin-token",
+                  LAUNCH_TOKEN,
                   // A fresh store (control plane, functions) per run, inside target/.
                   "--data",
                   work.resolve("data-" + RUN_ID).toString(),
@@ -205,6 +227,8 @@ public final class Target {
               "http://127.0.0.1:" + ports[3],
               "http://127.0.0.1:" + ports[0],
               "http://127.0.0.1:" + ports[6],
+              "http://127.0.0.1:" + ports[5],
+              LAUNCH_TOKEN,
               process,
               work.resolve("gc.log"));
       target.awaitHealthy(work.resolve("strata.log"));
@@ -310,14 +334,22 @@ public final class Target {
 
   /** A POST with the JDK client (outside Gatling's measurements): set-up calls. */
   public static HttpResponse<String> post(String url, String contentType, String body) {
+    return post(url, contentType, body, null);
+  }
+
+  /** As above, with a bearer token (the control plane's admin API) unless {@code token} is null. */
+  public static HttpResponse<String> post(
+      String url, String contentType, String body, String token) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
     try {
-      return HTTP.send(
-          HttpRequest.newBuilder(URI.create(url))
-              .timeout(Duration.ofSeconds(30))
-              .header("Content-Type", contentType)
-              .POST(HttpRequest.BodyPublishers.ofString(body))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

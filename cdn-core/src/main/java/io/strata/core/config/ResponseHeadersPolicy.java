@@ -141,6 +141,8 @@ public record ResponseHeadersPolicy(
             "unsafe-url");
 
     public SecurityHeaders {
+      checkNoLineBreak("securityHeaders.strictTransportSecurity", strictTransportSecurity);
+      checkNoLineBreak("securityHeaders.contentSecurityPolicy", contentSecurityPolicy);
       if (frameOptions != null
           && !frameOptions.equals("DENY")
           && !frameOptions.equals("SAMEORIGIN")) {
@@ -153,6 +155,14 @@ public record ResponseHeadersPolicy(
             "securityHeaders.referrerPolicy",
             Syntax.quote(referrerPolicy) + " (expected: one of " + REFERRER_POLICIES + ")");
       }
+    }
+  }
+
+  /** A header value with a CR, LF or NUL would split or corrupt the response: refused at load. */
+  static void checkNoLineBreak(String field, String value) {
+    if (value != null
+        && (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0)) {
+      throw new InvalidValueException(field, "(expected: a header value without line breaks)");
     }
   }
 

@@ -1,11 +1,13 @@
 package io.strata.core.server;
 
+import io.strata.core.server.netty.StrataTransport;
 import io.strata.core.viewer.ConnectionGuard;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -13,6 +15,7 @@ import io.vertx.core.net.ServerSSLOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,12 +31,15 @@ public final class HttpListener {
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
   private final List<HttpServer> servers;
+  private final Runnable unguard;
 
-  private HttpListener(Vertx vertx, String deploymentId, int port, List<HttpServer> servers) {
+  private HttpListener(
+      Vertx vertx, String deploymentId, int port, List<HttpServer> servers, Runnable unguard) {
     this.vertx = vertx;
     this.deploymentId = deploymentId;
     this.port = port;
     this.servers = servers;
+    this.unguard = unguard;
   }
 
   /**
@@ -59,9 +65,14 @@ public final class HttpListener {
   }
 
   /**
-   * As above, with a guard that caps open connections and counts requests the decoder refused.
+   * As above, with a guard: connection caps, request-head deadline, write-stall timeout and
+   * request-framing checks from TCP accept on (see {@code io.strata.core.server.netty}), HTTP/2
+   * limits, and counting of requests the decoder refused.
    *
    * @param guard the guard, or {@code null} for none
+   * @return fails with a guard when {@code vertx} was not made by {@link StrataVertx}, or when the
+   *     options have no idle timeout (the guard places its response counter behind Vert.x's idle
+   *     handler, ahead of the HTTP codec)
    */
   public static Future<HttpListener> start(
       Vertx vertx,
@@ -75,6 +86,26 @@ public final class HttpListener {
     int requested = listen.port() == 0 ? RANDOM_PORT_IDS.decrementAndGet() : listen.port();
     AtomicInteger boundPort = new AtomicInteger(listen.port());
     List<HttpServer> servers = new CopyOnWriteArrayList<>();
+    HttpServerOptions serverOptions = new HttpServerOptions(options).setPort(requested);
+    Runnable unguard = () -> {};
+    if (guard != null) {
+      StrataTransport transport = StrataTransport.of(vertx);
+      if (transport == null) {
+        return Future.failedFuture(
+            new IllegalStateException(
+                "a viewer listener needs a Vertx made by StrataVertx.create (connection guard)"));
+      }
+      if (serverOptions.getIdleTimeout() <= 0) {
+        return Future.failedFuture(
+            new IllegalArgumentException(
+                "idleTimeout: "
+                    + serverOptions.getIdleTimeout()
+                    + " (expected: > 0 with a guard)"));
+      }
+      applyHttp2Limits(serverOptions, guard.limits());
+      unguard = transport.register(serverOptions.getHost(), requested, guard);
+    }
+    Runnable release = unguard;
     return vertx
         .deployVerticle(
             () ->
@@ -83,19 +114,30 @@ public final class HttpListener {
                   public Future<?> start() {
                     HttpServer server =
                         vertx
-                            .createHttpServer(new HttpServerOptions(options).setPort(requested))
+                            .createHttpServer(new HttpServerOptions(serverOptions))
                             .requestHandler(handler);
                     if (guard != null) {
-                      server
-                          .connectionHandler(guard.connectionHandler())
-                          .invalidRequestHandler(guard.invalidRequestHandler());
+                      server.invalidRequestHandler(guard.invalidRequestHandler());
                     }
                     servers.add(server);
                     return server.listen().onSuccess(bound -> boundPort.set(bound.actualPort()));
                   }
                 },
             new DeploymentOptions().setInstances(listen.eventLoops()))
-        .map(id -> new HttpListener(vertx, id, boundPort.get(), List.copyOf(servers)));
+        .map(id -> new HttpListener(vertx, id, boundPort.get(), List.copyOf(servers), release))
+        .onFailure(err -> release.run());
+  }
+
+  /** HTTP/2 limits: concurrent streams, header list size (CONTINUATION included), rapid reset. */
+  private static void applyHttp2Limits(HttpServerOptions options, ConnectionLimits limits) {
+    options
+        .setInitialSettings(
+            new Http2Settings()
+                .setMaxConcurrentStreams(limits.http2MaxConcurrentStreams())
+                .setMaxHeaderListSize(limits.http2MaxHeaderListSize()))
+        .setHttp2RstFloodMaxRstFramePerWindow(limits.http2MaxResetsPerWindow())
+        .setHttp2RstFloodWindowDuration(limits.http2ResetWindowSeconds())
+        .setHttp2RstFloodWindowDurationTimeUnit(TimeUnit.SECONDS);
   }
 
   /**
@@ -117,7 +159,7 @@ public final class HttpListener {
   /** Stops listening; calling it again does nothing. */
   public Future<Void> close() {
     return closed.compareAndSet(false, true)
-        ? vertx.undeploy(deploymentId)
+        ? vertx.undeploy(deploymentId).onComplete(done -> unguard.run())
         : Future.succeededFuture();
   }
 }

@@ -1,47 +1,74 @@
 package io.strata.core.viewer;
 
 import io.strata.core.proxy.StrataHeaders;
+import io.strata.core.server.ConnectionLimits;
+import io.strata.core.server.netty.ConnectionPolicy;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import java.net.InetAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Listener-level protection shared by the edge's HTTP and HTTPS listeners: a cap on open viewer
- * connections (connections over it are closed at once), and counting of requests the HTTP decoder
- * refused (request line over 8,192 bytes → 414, header block over 20,480 bytes → 431, malformed →
- * 400), which Vert.x answers itself.
- *
- * <p>Vert.x reports an HTTP/1.x connection to the connection handler when its first request head is
- * complete, so the cap counts connections that have sent a request; a connection that never
- * completes one is bounded by the listener's idle timeout instead.
+ * Listener-level protection shared by the edge's HTTP and HTTPS listeners. Below the HTTP server
+ * (see {@code io.strata.core.server.netty}), from TCP accept on: the caps on open viewer
+ * connections, in all and per client address, and the counting of connection-level refusals
+ * (request-head deadline, write stall, request framing). In the HTTP server: counting of requests
+ * the HTTP decoder refused (request line over 8,192 bytes → 414, header block over 20,480 bytes →
+ * 431, malformed → 400), which Vert.x answers itself.
  */
-public final class ConnectionGuard {
-  private final int maxConnections;
+public final class ConnectionGuard implements ConnectionPolicy {
+  private final ConnectionLimits limits;
   private final AtomicInteger open = new AtomicInteger();
+  private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
   private final ViewerPipeline.Rejections rejections;
 
-  ConnectionGuard(int maxConnections, ViewerPipeline.Rejections rejections) {
-    if (maxConnections < 1) {
-      throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: >= 1)");
-    }
-    this.maxConnections = maxConnections;
+  ConnectionGuard(ConnectionLimits limits, ViewerPipeline.Rejections rejections) {
+    this.limits = limits;
     this.rejections = rejections;
   }
 
-  /** For {@code HttpServer.connectionHandler}. */
-  public Handler<HttpConnection> connectionHandler() {
-    return connection -> {
-      if (open.incrementAndGet() > maxConnections) {
+  @Override
+  public ConnectionLimits limits() {
+    return limits;
+  }
+
+  @Override
+  public String admit(InetAddress address) {
+    if (open.incrementAndGet() > limits.maxConnections()) {
+      open.decrementAndGet();
+      return "max_connections";
+    }
+    if (limits.maxConnectionsPerIp() > 0 && address != null) {
+      Integer mine = perAddress.merge(address, 1, Integer::sum);
+      if (mine > limits.maxConnectionsPerIp()) {
+        releaseAddress(address);
         open.decrementAndGet();
-        rejections.count("max_connections");
-        connection.close();
-        return;
+        return "max_connections_per_ip";
       }
-      connection.closeHandler(v -> open.decrementAndGet());
-    };
+    }
+    return null;
+  }
+
+  @Override
+  public void release(InetAddress address) {
+    open.decrementAndGet();
+    if (limits.maxConnectionsPerIp() > 0 && address != null) {
+      releaseAddress(address);
+    }
+  }
+
+  private void releaseAddress(InetAddress address) {
+    // Atomic per address; the entry goes with the address's last connection.
+    perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+  }
+
+  @Override
+  public void reject(String reason) {
+    rejections.count(reason);
   }
 
   /**
@@ -86,7 +113,7 @@ public final class ConnectionGuard {
     };
   }
 
-  /** Open viewer connections right now. */
+  /** Open viewer connections right now, counted from TCP accept. */
   public int openConnections() {
     return open.get();
   }

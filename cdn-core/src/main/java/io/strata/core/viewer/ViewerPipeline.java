@@ -1,9 +1,11 @@
 package io.strata.core.viewer;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.strata.core.config.StrataConfig;
 import io.strata.core.routing.Route;
+import io.strata.core.server.ConnectionLimits;
 import io.strata.core.time.Clock;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
@@ -22,7 +24,7 @@ import java.util.function.IntPredicate;
  */
 public final class ViewerPipeline {
   /** CloudFront-scale default for one node; the operating system's file limit comes first. */
-  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+  public static final int DEFAULT_MAX_CONNECTIONS = ConnectionLimits.DEFAULT_MAX_CONNECTIONS;
 
   private static final ViewerPipeline NONE = new ViewerPipeline(List.of(), null, null);
   private static final IntPredicate NEVER = status -> false;
@@ -70,9 +72,36 @@ public final class ViewerPipeline {
       String nodeId,
       int maxConnections,
       CountryLookup countries) {
+    return edge(
+        clock,
+        errorPages,
+        registry,
+        role,
+        nodeId,
+        ConnectionLimits.DEFAULT.withMaxConnections(maxConnections, 0),
+        countries);
+  }
+
+  /**
+   * The edge pipeline with the listener's connection limits (caps, request-head deadline, write
+   * stall, header count, HTTP/2 limits).
+   */
+  public static ViewerPipeline edge(
+      Clock clock,
+      ErrorPages errorPages,
+      MeterRegistry registry,
+      String role,
+      String nodeId,
+      ConnectionLimits limits,
+      CountryLookup countries) {
     ViewerPipeline pipeline = new ViewerPipeline(new ArrayList<>(), errorPages, registry);
     Rejections count = reason -> pipeline.reject(reason, role, nodeId);
-    pipeline.guard = new ConnectionGuard(maxConnections, count);
+    pipeline.guard = new ConnectionGuard(limits, count);
+    Gauge.builder("strata.viewer.connections", pipeline.guard, ConnectionGuard::openConnections)
+        .description("Open viewer connections, counted from TCP accept")
+        .tag("role", role)
+        .tag("node", nodeId)
+        .register(registry);
     pipeline.stages.addAll(
         List.of(
             ResponseHeadersStage.headers(count, nodeId),
