@@ -145,13 +145,15 @@ class ResponseSplittingTest {
   }
 
   @Test
-  void encodedLineBreaksInTheUrlStayEncodedInTheRedirect() throws Exception {
+  void encodedLineBreaksInTheUrlAreRefusedBeforeAnyRedirectEchoesThem() throws Exception {
+    // The path normaliser refuses encoded control characters (400) before the protocol policy
+    // would build a Location from the URL.
     String head =
         head(
             "GET /a%0d%0aSet-Cookie:%20x=1 HTTP/1.1\r\nHost: secure.test\r\n"
                 + "Connection: close\r\n\r\n");
-    assertTrue(head.startsWith("HTTP/1.1 301"), head);
-    assertTrue(head.contains("/a%0d%0aSet-Cookie:%20x=1"), head);
+    assertTrue(head.startsWith("HTTP/1.1 400"), head);
+    assertFalse(head.toLowerCase(Locale.ROOT).contains("location:"), head);
     assertNoSplit(head);
   }
 

@@ -151,8 +151,9 @@ public class DynamicApi extends Simulation {
         409);
     // The function URL stays on the runtime; it answers 404 until the runtime has applied the
     // control plane's state with the new function (one long-poll round).
-    String url = target.functions + "/2021-10-31/functions/" + FUNCTION + "/url";
-    HttpResponse<String> created = Target.post(url, "application/json", "{\"AuthType\":\"NONE\"}");
+    String urlConfig = target.functions + "/2021-10-31/functions/" + FUNCTION + "/url";
+    HttpResponse<String> created =
+        Target.post(urlConfig, "application/json", "{\"AuthType\":\"NONE\"}");
     for (long deadline = System.nanoTime() + 15_000_000_000L;
         created.statusCode() == 404 && System.nanoTime() < deadline; ) {
       try {
@@ -161,7 +162,7 @@ public class DynamicApi extends Simulation {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
       }
-      created = Target.post(url, "application/json", "{\"AuthType\":\"NONE\"}");
+      created = Target.post(urlConfig, "application/json", "{\"AuthType\":\"NONE\"}");
     }
     expect(created, 201, 409);
     for (int i = 0; i < CACHED_PATHS; i++) {
