@@ -79,6 +79,23 @@ class RegionalHealthTest {
   }
 
   @Test
+  void closingTheEdgeStopsItsHealthChecks() throws Exception {
+    ScriptedOrigin node =
+        new ScriptedOrigin(vertx).on("/", req -> req.response().setStatusCode(200).end());
+    CacheNode edge = edge(List.of(URI.create(node.url())));
+    try {
+      waitFor(() -> node.hits("/") >= 2, "checks of the regional node");
+      Sync.await(edge.close());
+      int afterClose = node.hits("/");
+      // Five check intervals: a check already in flight may still land, no new one starts.
+      Thread.sleep(500);
+      assertTrue(node.hits("/") <= afterClose + 1, "checks after close: " + node.hits("/"));
+    } finally {
+      node.close();
+    }
+  }
+
+  @Test
   void unhealthyRegionalNodeIsSkippedByTheHashAndRejoinsWhenHealthy() {
     CacheNode regional =
         Sync.await(

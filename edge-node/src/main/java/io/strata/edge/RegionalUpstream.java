@@ -82,6 +82,12 @@ public final class RegionalUpstream implements Upstream {
   }
 
   @Override
+  public void close() {
+    checker.close();
+    direct.close();
+  }
+
+  @Override
   public Future<HttpClientResponse> send(UpstreamRequest request) {
     budget.recordRequest();
     return attempt(request, ring.preference(request.affinity()), 0, false);

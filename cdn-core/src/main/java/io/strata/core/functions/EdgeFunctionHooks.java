@@ -62,6 +62,11 @@ public final class EdgeFunctionHooks implements Upstream {
   }
 
   @Override
+  public void close() {
+    origin.close();
+  }
+
+  @Override
   public Future<HttpClientResponse> send(UpstreamRequest request) {
     Behavior behavior = request.route().behavior();
     if (behavior.lambdaFunctionAssociations().isEmpty()) {

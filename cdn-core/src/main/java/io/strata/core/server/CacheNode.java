@@ -36,6 +36,7 @@ public final class CacheNode {
   private final HttpListener tlsListener;
   private final TlsSettings tls;
   private final HttpServerOptions baseOptions;
+  private final Upstream upstream;
 
   private CacheNode(
       TierSettings tier,
@@ -44,7 +45,9 @@ public final class CacheNode {
       HttpListener listener,
       HttpListener tlsListener,
       TlsSettings tls,
-      HttpServerOptions baseOptions) {
+      HttpServerOptions baseOptions,
+      Upstream upstream) {
+    this.upstream = upstream;
     this.tls = tls;
     this.baseOptions = baseOptions;
     this.tier = tier;
@@ -110,7 +113,7 @@ public final class CacheNode {
               }
               if (tls == null) {
                 return Future.succeededFuture(
-                    new CacheNode(tier, store, routes, listener, null, null, base));
+                    new CacheNode(tier, store, routes, listener, null, null, base, upstream));
               }
               return HttpListener.start(
                       vertx,
@@ -121,22 +124,25 @@ public final class CacheNode {
                   .map(
                       tlsListener -> {
                         viewer.bindHttps(tlsListener.port());
-                        return new CacheNode(tier, store, routes, listener, tlsListener, tls, base);
+                        return new CacheNode(
+                            tier, store, routes, listener, tlsListener, tls, base, upstream);
                       })
                   .recover(
-                      err ->
-                          listener
-                              .close()
-                              .transform(
-                                  closed ->
-                                      Future.failedFuture(
-                                          new java.io.IOException(
-                                              TLS_LISTENER
-                                                  + " on port "
-                                                  + tls.listen().port()
-                                                  + ": "
-                                                  + err.getMessage(),
-                                              err))));
+                      err -> {
+                        upstream.close();
+                        return listener
+                            .close()
+                            .transform(
+                                closed ->
+                                    Future.failedFuture(
+                                        new java.io.IOException(
+                                            TLS_LISTENER
+                                                + " on port "
+                                                + tls.listen().port()
+                                                + ": "
+                                                + err.getMessage(),
+                                            err)));
+                      });
             });
   }
 
@@ -172,6 +178,7 @@ public final class CacheNode {
   }
 
   public Future<Void> close() {
+    upstream.close();
     if (tlsListener != null) {
       return tlsListener.close().eventually(listener::close);
     }

@@ -72,6 +72,11 @@ public final class OriginGroupUpstream implements Upstream {
   }
 
   @Override
+  public void close() {
+    origins.close();
+  }
+
+  @Override
   public Future<HttpClientResponse> send(UpstreamRequest request) {
     Distribution distribution = request.route().distribution();
     OriginGroup group = distribution.originGroup(request.route().behavior().origin());

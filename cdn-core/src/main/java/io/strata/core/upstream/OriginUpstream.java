@@ -78,6 +78,13 @@ public final class OriginUpstream implements Upstream {
    * A plain sender without admission control or health tracking, retrying once without a budget
    * (for tools and tests that need no more). Must be used on a Vert.x context.
    */
+  @Override
+  public void close() {
+    if (health != null) {
+      health.close();
+    }
+  }
+
   public OriginUpstream(HttpClient client) {
     this.vertx = null;
     this.clients = null;

@@ -11,4 +11,7 @@ import io.vertx.core.http.HttpClientResponse;
 @FunctionalInterface
 public interface Upstream {
   Future<HttpClientResponse> send(UpstreamRequest request);
+
+  /** Stops background work (health checks) when the node that owns this upstream closes. */
+  default void close() {}
 }
