@@ -168,13 +168,7 @@ final class AdminRoutes {
         c -> {
           Resources.Page page = Resources.list(c, kind.segment(), marker, limit);
           long lowest = cp.nodes().lowestLiveApplied(c);
-          JsonArray items = new JsonArray();
-          page.items().forEach(r -> items.add(r.toJson(deployStatus(kind, r, lowest))));
-          JsonObject body = new JsonObject().put("items", items);
-          if (page.nextMarker() != null) {
-            body.put("nextMarker", page.nextMarker());
-          }
-          return ApiReply.ok(body);
+          return ApiReply.ok(page.toJson(r -> r.toJson(deployStatus(kind, r, lowest))));
         });
   }
 
@@ -308,13 +302,7 @@ final class AdminRoutes {
         c -> {
           Resources.Page page =
               Resources.list(c, Prewarmer.KIND, call.query("marker"), call.limit());
-          JsonArray items = new JsonArray();
-          page.items().forEach(r -> items.add(Prewarmer.toJson(r)));
-          JsonObject body = new JsonObject().put("items", items);
-          if (page.nextMarker() != null) {
-            body.put("nextMarker", page.nextMarker());
-          }
-          return ApiReply.ok(body);
+          return ApiReply.ok(page.toJson(r -> Prewarmer.toJson(r)));
         });
   }
 

@@ -119,13 +119,7 @@ final class FunctionRoutes {
         c -> {
           Resources.Page page =
               Resources.list(c, Functions.FUNCTIONS, call.query("marker"), call.limit());
-          JsonArray items = new JsonArray();
-          page.items().forEach(f -> items.add(f.toJson(null)));
-          JsonObject body = new JsonObject().put("items", items);
-          if (page.nextMarker() != null) {
-            body.put("nextMarker", page.nextMarker());
-          }
-          return ApiReply.ok(body);
+          return ApiReply.ok(page.toJson(f -> f.toJson(null)));
         });
   }
 

@@ -17,6 +17,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -34,7 +35,18 @@ final class Resources {
   record Change(StoredResource before, StoredResource after, long version, JsonObject snapshot) {}
 
   /** One page of a listing; {@code nextMarker} is null on the last page. */
-  record Page(List<StoredResource> items, String nextMarker) {}
+  record Page(List<StoredResource> items, String nextMarker) {
+    /** The API's list body: {@code items} rendered by {@code render}, and {@code nextMarker}. */
+    JsonObject toJson(Function<StoredResource, JsonObject> render) {
+      JsonArray rendered = new JsonArray();
+      items.forEach(r -> rendered.add(render.apply(r)));
+      JsonObject body = new JsonObject().put("items", rendered);
+      if (nextMarker != null) {
+        body.put("nextMarker", nextMarker);
+      }
+      return body;
+    }
+  }
 
   private final Clock clock;
 

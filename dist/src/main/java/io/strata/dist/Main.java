@@ -455,6 +455,7 @@ public final class Main {
                       registry,
                       Clock.SYSTEM,
                       edgeOptions,
+                      EdgeNode.REGIONAL_HEALTH_CHECK,
                       functionsEndpoint(flags)),
                   "edge",
                   host,

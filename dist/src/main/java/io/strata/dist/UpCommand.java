@@ -145,6 +145,7 @@ final class UpCommand {
                       registry,
                       Clock.SYSTEM,
                       edgeOptions,
+                      EdgeNode.REGIONAL_HEALTH_CHECK,
                       functionsEndpoint),
                   "edge",
                   host,

@@ -75,7 +75,8 @@ class RegionalHealthTest {
             registry,
             clock,
             EdgeOptions.DEFAULT,
-            FAST));
+            FAST,
+            null));
   }
 
   @Test

@@ -75,6 +75,7 @@ final class Tiers implements AutoCloseable {
                 registry,
                 clock,
                 io.strata.core.server.EdgeOptions.withTls(tls),
+                EdgeNode.REGIONAL_HEALTH_CHECK,
                 functions));
   }
 

@@ -102,70 +102,11 @@ public final class EdgeNode {
   }
 
   /**
-   * Like {@link #start(Vertx, String, ListenOptions, long, long, List, Router, MeterRegistry,
-   * Clock, EdgeOptions)}; when this edge goes to an origin itself (no regional node reachable, or
+   * The full form: the edge's regional nodes are checked with {@code regionalChecks} (see {@link
+   * RegionalUpstream}); when this edge goes to an origin itself (no regional node reachable, or
    * none configured), the behaviors' Lambda@Edge origin functions run on the function runtime at
    * {@code functions} (null: none configured).
    */
-  public static Future<CacheNode> start(
-      Vertx vertx,
-      String nodeId,
-      ListenOptions listen,
-      long byteBudget,
-      long maxObjectBytes,
-      List<URI> regionalNodes,
-      Router router,
-      MeterRegistry registry,
-      Clock clock,
-      EdgeOptions options,
-      FunctionEndpoint functions) {
-    return start(
-        vertx,
-        nodeId,
-        listen,
-        byteBudget,
-        maxObjectBytes,
-        regionalNodes,
-        router,
-        registry,
-        clock,
-        options,
-        REGIONAL_HEALTH_CHECK,
-        functions);
-  }
-
-  /**
-   * Starts an edge whose regional nodes are checked with {@code regionalChecks} (see {@link
-   * RegionalUpstream}).
-   */
-  public static Future<CacheNode> start(
-      Vertx vertx,
-      String nodeId,
-      ListenOptions listen,
-      long byteBudget,
-      long maxObjectBytes,
-      List<URI> regionalNodes,
-      Router router,
-      MeterRegistry registry,
-      Clock clock,
-      EdgeOptions options,
-      HealthCheck regionalChecks) {
-    return start(
-        vertx,
-        nodeId,
-        listen,
-        byteBudget,
-        maxObjectBytes,
-        regionalNodes,
-        router,
-        registry,
-        clock,
-        options,
-        regionalChecks,
-        null);
-  }
-
-  /** The full form of the overloads above. */
   public static Future<CacheNode> start(
       Vertx vertx,
       String nodeId,

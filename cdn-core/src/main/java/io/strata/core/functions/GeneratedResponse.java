@@ -12,7 +12,6 @@ import io.vertx.core.http.HttpFrame;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.StreamPriority;
 import io.vertx.core.net.NetSocket;
-import java.util.List;
 
 /**
  * A response no origin sent: one a function generated, or the error Strata answers when a function
@@ -20,11 +19,8 @@ import java.util.List;
  * context once a handler is set and the stream is not paused), so the cache stores and serves it by
  * the same rules.
  */
-final class GeneratedResponse implements HttpClientResponse {
+final class GeneratedResponse extends ChosenHeadResponse {
   private final Context context;
-  private final int status;
-  private final String statusMessage;
-  private final MultiMap headers;
   private final Buffer body;
   private final HttpClientRequest request;
   private final Promise<Void> ended = Promise.promise();
@@ -45,10 +41,8 @@ final class GeneratedResponse implements HttpClientResponse {
       MultiMap headers,
       Buffer body,
       HttpClientRequest request) {
+    super(status, statusMessage, headers);
     this.context = context;
-    this.status = status;
-    this.statusMessage = statusMessage;
-    this.headers = headers;
     this.body = body;
     this.request = request;
     headers.set("Content-Length", Integer.toString(body.length()));
@@ -78,38 +72,8 @@ final class GeneratedResponse implements HttpClientResponse {
   }
 
   @Override
-  public int statusCode() {
-    return status;
-  }
-
-  @Override
-  public String statusMessage() {
-    return statusMessage;
-  }
-
-  @Override
-  public MultiMap headers() {
-    return headers;
-  }
-
-  @Override
-  public String getHeader(String name) {
-    return headers.get(name);
-  }
-
-  @Override
-  public String getHeader(CharSequence name) {
-    return headers.get(name);
-  }
-
-  @Override
   public HttpVersion version() {
     return HttpVersion.HTTP_1_1;
-  }
-
-  @Override
-  public List<String> cookies() {
-    return headers.getAll("Set-Cookie");
   }
 
   @Override

@@ -10,59 +10,23 @@ import io.vertx.core.http.HttpFrame;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.StreamPriority;
 import io.vertx.core.net.NetSocket;
-import java.util.List;
 
 /**
  * The origin's response with the status and headers an origin-response function chose; the body
  * still streams from the origin, untouched (Lambda@Edge does not let the function see it).
  */
-final class ReplacedHeadResponse implements HttpClientResponse {
+final class ReplacedHeadResponse extends ChosenHeadResponse {
   private final HttpClientResponse origin;
-  private final int status;
-  private final String statusMessage;
-  private final MultiMap headers;
 
   ReplacedHeadResponse(
       HttpClientResponse origin, int status, String statusMessage, MultiMap headers) {
+    super(status, statusMessage, headers);
     this.origin = origin;
-    this.status = status;
-    this.statusMessage = statusMessage;
-    this.headers = headers;
-  }
-
-  @Override
-  public int statusCode() {
-    return status;
-  }
-
-  @Override
-  public String statusMessage() {
-    return statusMessage;
-  }
-
-  @Override
-  public MultiMap headers() {
-    return headers;
-  }
-
-  @Override
-  public String getHeader(String name) {
-    return headers.get(name);
-  }
-
-  @Override
-  public String getHeader(CharSequence name) {
-    return headers.get(name);
   }
 
   @Override
   public HttpVersion version() {
     return origin.version();
-  }
-
-  @Override
-  public List<String> cookies() {
-    return headers.getAll("Set-Cookie");
   }
 
   @Override
