@@ -160,6 +160,20 @@ class HitFastPathTest {
     return tiers.registry.get("strata.cache.hits.fast").tag("role", "edge").counter().count();
   }
 
+  private double bytesOut() {
+    return tiers.registry.get("strata.bytes.out").tag("role", "edge").counter().count();
+  }
+
+  private double ok() {
+    return tiers
+        .registry
+        .get("strata.requests")
+        .tag("role", "edge")
+        .tag("status", "2xx")
+        .counter()
+        .count();
+  }
+
   private double hits() {
     return tiers.registry.get("strata.cache.hits").tag("role", "edge").counter().count();
   }
@@ -278,16 +292,26 @@ class HitFastPathTest {
   private void assertSameOnBothPaths(boolean useTls, String request) throws IOException {
     tiers.edge.fastHits().enabled(false);
     try (Socket socket = useTls ? tls() : plain()) {
+      double warmBefore = ok();
       exchange(socket, request.replaceFirst("^HEAD ", "GET "));
+      // The miss's response is counted once its fill completes: wait for it.
+      awaitCount(() -> ok() == warmBefore + 1);
       double fastBefore = fastHits();
       double hitsBefore = hits();
+      double bytesBefore = bytesOut();
+      double okBefore = ok();
       Answer normal = exchange(socket, request);
+      // Vert.x counts a response's metrics when it ends, just after the last byte is written.
+      awaitCount(() -> ok() == okBefore + 1);
+      double normalBytes = bytesOut() - bytesBefore;
       assertEquals(fastBefore, fastHits(), "fast path while off");
       assertEquals(hitsBefore + 1, hits(), "the normal path counted a hit");
       tiers.edge.fastHits().enabled(true);
       Answer fast = exchange(socket, request);
       assertEquals(fastBefore + 1, fastHits(), "fast path taken for " + request);
       assertEquals(hitsBefore + 2, hits(), "the fast path counts a hit");
+      assertEquals(okBefore + 2, ok(), "the fast path counts a 2xx response");
+      assertEquals(normalBytes, bytesOut() - bytesBefore - normalBytes, "bytes out as counted");
       assertEquals(normal.comparable(), fast.comparable(), request);
       assertEquals(normal.body(), fast.body(), request);
       assertEquals("Hit from strata", fast.header("X-Cache"));
@@ -296,6 +320,16 @@ class HitFastPathTest {
       Answer again = exchange(socket, request);
       assertEquals(fast.comparable(), again.comparable());
       assertEquals(fastBefore + 2, fastHits());
+    }
+  }
+
+  private static void awaitCount(java.util.function.BooleanSupplier done) {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("metric not counted within 5 s");
+      }
+      Thread.onSpinWait();
     }
   }
 
