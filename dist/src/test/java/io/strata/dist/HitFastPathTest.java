@@ -336,6 +336,9 @@ class HitFastPathTest {
   @Test
   void plainGetHitIsTheSameOnBothPaths() throws IOException {
     assertSameOnBothPaths(false, request("GET", "/obj/1k", "User-Agent: wrk", "Accept: */*"));
+    // wrk's form: the Host carries the port.
+    assertSameOnBothPaths(
+        false, "GET /obj/1k HTTP/1.1\r\nHost: localhost:" + tiers.edge.port() + "\r\n\r\n");
   }
 
   @Test
