@@ -477,4 +477,44 @@ class HitFastPathTest {
       assertEquals(before, fastHits());
     }
   }
+
+  @Test
+  void requestHeadDeadlineCountsFromEachHeadAfterFastAnswers() throws Exception {
+    io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+        new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    io.strata.core.server.CacheNode edge =
+        ProtocolAttacksTest.startEdge(
+            vertx,
+            origin.url(),
+            registry,
+            io.strata.core.server.ConnectionLimits.DEFAULT.withTimeouts(400, 30_000));
+    try {
+      String get = "GET /obj/deadline HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+      try (Socket warm = new Socket("127.0.0.1", edge.port())) {
+        warm.setSoTimeout(5000);
+        exchange(warm, get);
+      }
+      try (Socket socket = new Socket("127.0.0.1", edge.port())) {
+        socket.setSoTimeout(5000);
+        assertEquals(ONE_K, exchange(socket, get).body());
+        assertEquals(1.0, registry.get("strata.cache.hits.fast").counter().count());
+        // Idle between requests past the head deadline: keep-alive, not a slow head.
+        Thread.sleep(900);
+        assertEquals(ONE_K, exchange(socket, get).body());
+        // A head begun after fast answers gets its own full deadline, then 408.
+        long start = System.nanoTime();
+        socket
+            .getOutputStream()
+            .write("GET /obj/deadline HTTP/1.1\r\nHo".getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        Answer refused = read(socket.getInputStream(), false);
+        long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(refused.head().get(0).startsWith("HTTP/1.1 408"), refused.head().get(0));
+        assertTrue(waitedMillis >= 300, "408 after " + waitedMillis + " ms");
+      }
+    } finally {
+      Sync.await(edge.close());
+    }
+  }
 }
