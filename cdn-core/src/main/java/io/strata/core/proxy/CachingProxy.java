@@ -86,6 +86,15 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
         new PassThrough(upstream, metrics, forwarded, viaToken, tier.nodeId(), this::invalidate);
   }
 
+  /**
+   * The hit fast path for this proxy's viewer connections: answers plain fresh hits exactly as
+   * {@link #handle} would, below the HTTP server (see {@link FastHits}).
+   */
+  public FastHits fastHits(io.micrometer.core.instrument.MeterRegistry registry) {
+    return new FastHits(
+        routes, store, metrics, clock, hitHeaders, registry, tier.role(), tier.nodeId());
+  }
+
   @Override
   public void handle(HttpServerRequest request) {
     HttpServerResponse response = request.response();

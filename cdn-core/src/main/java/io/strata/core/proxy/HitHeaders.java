@@ -44,7 +44,12 @@ final class HitHeaders {
   Rendered hit(CachedObject object, long nowMillis, String detail) {
     long age = object.ageSeconds(nowMillis);
     long ttl = object.ttlSeconds(nowMillis);
-    Rendered last = object.rendered() instanceof Rendered r && r.tier == this ? r : null;
+    Object slot = object.rendered();
+    if (slot instanceof FastHits.Encoded encoded) {
+      // The fast path keeps its encoded heads on the object, with the rendering they came from.
+      slot = encoded.rendered();
+    }
+    Rendered last = slot instanceof Rendered r && r.tier == this ? r : null;
     if (detail == null && last != null && last.ageSeconds == age && last.ttlSeconds == ttl) {
       return last;
     }

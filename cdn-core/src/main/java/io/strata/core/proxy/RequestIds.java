@@ -16,7 +16,25 @@ public final class RequestIds {
    */
   private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[22]);
 
+  /** The length of an id. */
+  public static final int LENGTH = 22;
+
   private RequestIds() {}
+
+  /** Writes a new id's 22 characters to {@code out}, without making a string. */
+  static void writeNext(io.netty.buffer.ByteBuf out) {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long hi = r.nextLong();
+    long lo = r.nextLong();
+    for (int i = 0; i < 11; i++) {
+      out.writeByte(ALPHABET[(int) (hi & 63)]);
+      hi >>>= 6;
+    }
+    for (int i = 0; i < 11; i++) {
+      out.writeByte(ALPHABET[(int) (lo & 63)]);
+      lo >>>= 6;
+    }
+  }
 
   public static String next() {
     ThreadLocalRandom r = ThreadLocalRandom.current();

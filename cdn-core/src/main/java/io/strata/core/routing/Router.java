@@ -86,6 +86,53 @@ public final class Router {
   }
 
   /**
+   * The route of a request whose viewer stages would all let it through untouched, for the hit fast
+   * path below the HTTP server: {@code host} must already be in alias form (lower case, no port).
+   * Whether a behavior qualifies ({@link #plainViewer}) is decided once, here at construction.
+   *
+   * @param tls whether the request came over TLS (a plain-HTTP request needs {@code allow-all})
+   * @return the route, or {@code null} when the host is unknown or the behavior matched needs any
+   *     viewer stage (then the normal path handles the request)
+   */
+  public Route plainRoute(String host, String path, boolean tls) {
+    Table table = byHost.get(host);
+    return table == null ? null : table.plainRoute(path, tls);
+  }
+
+  /**
+   * Whether every viewer stage of the edge is a no-op for a cacheable GET or HEAD on {@code route}
+   * (over TLS, or also over plain HTTP): no response headers policy, no signing, no IP or geo
+   * restriction, no rate limit, GET and HEAD allowed, no Lambda@Edge association, caching on.
+   *
+   * @return 0 when not, 1 when only over TLS, 2 over both
+   */
+  static int plainViewer(Route route) {
+    Behavior behavior = route.behavior();
+    io.strata.core.config.ViewerSettings viewer = behavior.viewer();
+    io.strata.core.config.EdgeSettings edge = route.distribution().edge();
+    io.strata.core.config.Restrictions restrictions = edge.restrictions();
+    boolean plain =
+        viewer.responseHeadersPolicy() == null
+            && viewer.trustedKeyGroups().isEmpty()
+            && viewer.allowedMethods().allows(io.vertx.core.http.HttpMethod.GET)
+            && viewer.allowedMethods().allows(io.vertx.core.http.HttpMethod.HEAD)
+            && behavior.lambdaFunctionAssociations().isEmpty()
+            && !behavior.cachePolicy().cachingDisabled()
+            && restrictions.ipDeny().isEmpty()
+            && restrictions.ipAllow().isEmpty()
+            && restrictions.geoType().equals("none")
+            && edge.rateLimit() == null;
+    if (!plain) {
+      return 0;
+    }
+    io.strata.core.config.ViewerProtocolPolicy policy = viewer.viewerProtocolPolicy();
+    if (policy == null) {
+      policy = edge.viewerProtocolPolicy();
+    }
+    return policy == io.strata.core.config.ViewerProtocolPolicy.ALLOW_ALL ? 2 : 1;
+  }
+
+  /**
    * Reduces a {@code Host} header value to the form aliases are stored in: lower case, no port,
    * IPv6 without brackets. Returns the argument itself when it is already in that form.
    *
@@ -132,6 +179,8 @@ public final class Router {
     private final PathPattern[] patterns;
     private final Route[] routes;
     private final Route defaultRoute;
+    private final int[] plain;
+    private final int defaultPlain;
 
     Table(Distribution distribution) {
       List<Behavior> behaviors = distribution.behaviors();
@@ -144,6 +193,21 @@ public final class Router {
       }
       Behavior fallback = distribution.defaultBehavior();
       defaultRoute = new Route(distribution, fallback, distribution.origin(fallback.origin()));
+      plain = new int[routes.length];
+      for (int i = 0; i < routes.length; i++) {
+        plain[i] = plainViewer(routes[i]);
+      }
+      defaultPlain = plainViewer(defaultRoute);
+    }
+
+    Route plainRoute(String path, boolean tls) {
+      int need = tls ? 1 : 2;
+      for (int i = 0; i < patterns.length; i++) {
+        if (patterns[i].matches(path)) {
+          return plain[i] >= need ? routes[i] : null;
+        }
+      }
+      return defaultPlain >= need ? defaultRoute : null;
     }
 
     Route route(String path) {

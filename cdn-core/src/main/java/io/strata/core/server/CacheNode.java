@@ -5,6 +5,7 @@ import io.strata.core.cache.CacheStore;
 import io.strata.core.cache.FillRegistry;
 import io.strata.core.metrics.NodeMetrics;
 import io.strata.core.proxy.CachingProxy;
+import io.strata.core.proxy.FastHits;
 import io.strata.core.proxy.TierSettings;
 import io.strata.core.routing.Router;
 import io.strata.core.time.Clock;
@@ -37,6 +38,7 @@ public final class CacheNode {
   private final TlsSettings tls;
   private final HttpServerOptions baseOptions;
   private final Upstream upstream;
+  private final FastHits fastHits;
 
   private CacheNode(
       TierSettings tier,
@@ -46,8 +48,10 @@ public final class CacheNode {
       HttpListener tlsListener,
       TlsSettings tls,
       HttpServerOptions baseOptions,
-      Upstream upstream) {
+      Upstream upstream,
+      FastHits fastHits) {
     this.upstream = upstream;
+    this.fastHits = fastHits;
     this.tls = tls;
     this.baseOptions = baseOptions;
     this.tier = tier;
@@ -104,6 +108,12 @@ public final class CacheNode {
     AtomicReference<Router> routes = new AtomicReference<>(router);
     CachingProxy proxy =
         new CachingProxy(tier, routes::get, store, fills, upstream, metrics, clock, viewer);
+    FastHits fastHits = null;
+    if (viewer.connectionGuard() != null) {
+      fastHits = proxy.fastHits(registry);
+      viewer.connectionGuard().hitFastPath(fastHits);
+    }
+    FastHits fast = fastHits;
     HttpServerOptions base = HttpListener.defaultServerOptions(listen);
     return HttpListener.start(vertx, listen, base, proxy, viewer.connectionGuard())
         .compose(
@@ -113,7 +123,7 @@ public final class CacheNode {
               }
               if (tls == null) {
                 return Future.succeededFuture(
-                    new CacheNode(tier, store, routes, listener, null, null, base, upstream));
+                    new CacheNode(tier, store, routes, listener, null, null, base, upstream, fast));
               }
               return HttpListener.start(
                       vertx,
@@ -125,7 +135,7 @@ public final class CacheNode {
                       tlsListener -> {
                         viewer.bindHttps(tlsListener.port());
                         return new CacheNode(
-                            tier, store, routes, listener, tlsListener, tls, base, upstream);
+                            tier, store, routes, listener, tlsListener, tls, base, upstream, fast);
                       })
                   .recover(
                       err -> {
@@ -163,6 +173,15 @@ public final class CacheNode {
       return Future.succeededFuture();
     }
     return tlsListener.updateSsl(tls.serverOptions(baseOptions, next.config()).getSslOptions());
+  }
+
+  /**
+   * The hit fast path of the viewer listeners (on unless the system property {@code
+   * strata.hitFastPath} is {@code false}), or {@code null} for a node without viewer stages (a
+   * regional node).
+   */
+  public FastHits fastHits() {
+    return fastHits;
   }
 
   public int port() {

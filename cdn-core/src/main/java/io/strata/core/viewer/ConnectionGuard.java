@@ -25,6 +25,7 @@ public final class ConnectionGuard implements ConnectionPolicy {
   private final AtomicInteger open = new AtomicInteger();
   private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
   private final ViewerPipeline.Rejections rejections;
+  private volatile io.strata.core.server.netty.HitFastPath hitFastPath;
 
   ConnectionGuard(ConnectionLimits limits, ViewerPipeline.Rejections rejections) {
     this.limits = limits;
@@ -34,6 +35,16 @@ public final class ConnectionGuard implements ConnectionPolicy {
   @Override
   public ConnectionLimits limits() {
     return limits;
+  }
+
+  @Override
+  public io.strata.core.server.netty.HitFastPath hitFastPath() {
+    return hitFastPath;
+  }
+
+  /** Sets what answers plain hits below the HTTP server on connections accepted from now on. */
+  public void hitFastPath(io.strata.core.server.netty.HitFastPath fastPath) {
+    this.hitFastPath = fastPath;
   }
 
   @Override

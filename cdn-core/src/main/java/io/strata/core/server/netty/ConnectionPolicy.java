@@ -24,4 +24,9 @@ public interface ConnectionPolicy {
 
   /** Counts a refusal by metric reason. */
   void reject(String reason);
+
+  /** What answers plain cache hits below the HTTP server, or {@code null} for nothing. */
+  default HitFastPath hitFastPath() {
+    return null;
+  }
 }

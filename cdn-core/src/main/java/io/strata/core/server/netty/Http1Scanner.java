@@ -191,6 +191,11 @@ final class Http1Scanner {
     return headsCompleted;
   }
 
+  /** Whether the next byte would begin a new request (no head, body or chunk is being read). */
+  boolean atRequestBoundary() {
+    return state == START;
+  }
+
   /** Whether a request head has begun and is not complete. */
   boolean inHead() {
     return state >= LEADING && state <= HEAD_END_LF && !inTrailers;

@@ -55,6 +55,10 @@ final class RequestWire extends ChannelInboundHandlerAdapter {
   private boolean timerPending;
   private int responses;
   private int pendingStatus;
+  private final HitFastPath fastPath;
+  private final SimpleHead simpleHead;
+  private int fastAnswered;
+  private long lastFastNanos;
 
   RequestWire(ConnectionPolicy policy, InetAddress address, boolean tls) {
     this.policy = policy;
@@ -62,6 +66,8 @@ final class RequestWire extends ChannelInboundHandlerAdapter {
     this.tls = tls;
     this.scanner = new Http1Scanner(policy.limits().maxHeaders());
     this.headTimeoutNanos = policy.limits().requestHeadTimeoutMillis() * 1_000_000L;
+    this.fastPath = policy.hitFastPath();
+    this.simpleHead = fastPath == null ? null : new SimpleHead(policy.limits().maxHeaders());
   }
 
   @Override
@@ -94,6 +100,9 @@ final class RequestWire extends ChannelInboundHandlerAdapter {
       tracker = new ResponseTracker(this);
       ctx.pipeline().addBefore("handler", ResponseTracker.NAME, tracker);
     }
+    if (fastPath != null && answerHits(ctx, buf)) {
+      return;
+    }
     int from = buf.readerIndex();
     int result = scanner.feed(buf, from, buf.writerIndex());
     if (result == Http1Scanner.HTTP2) {
@@ -120,10 +129,64 @@ final class RequestWire extends ChannelInboundHandlerAdapter {
     }
     if (scanner.inHead() && scanner.headsStarted() != trackedHead) {
       trackedHead = scanner.headsStarted();
-      headStartNanos = trackedHead == 1 ? acceptNanos : System.nanoTime();
+      headStartNanos = trackedHead == 1 && fastAnswered == 0 ? acceptNanos : System.nanoTime();
       schedule(headStartNanos + headTimeoutNanos - System.nanoTime());
     }
     ctx.fireChannelRead(buf);
+  }
+
+  /**
+   * The hit fast path: while the buffer starts with a complete simple request head ({@link
+   * SimpleHead}) at a request boundary, with every earlier request of the connection answered by
+   * the HTTP server already (so nothing is written in the middle of or before one of its
+   * responses), and the fast path answers it, writes the answer and consumes the head. The rest of
+   * the buffer, from the first request it does not answer, goes on to the HTTP server unchanged.
+   *
+   * @return true when the whole buffer was consumed (and released)
+   */
+  private boolean answerHits(ChannelHandlerContext ctx, ByteBuf buf) {
+    boolean wrote = false;
+    while (buf.isReadable()
+        && scanner.atRequestBoundary()
+        && scanner.headsCompleted() == responses
+        && ctx.channel().isWritable()) {
+      int end = simpleHead.read(buf, buf.readerIndex(), buf.writerIndex());
+      if (end < 0) {
+        break;
+      }
+      ByteBuf answer =
+          fastPath.answer(
+              ctx.alloc(),
+              simpleHead.isHead(),
+              simpleHead.host(),
+              simpleHead.path(),
+              simpleHead.acceptEncoding(),
+              tls);
+      if (answer == null) {
+        break;
+      }
+      buf.readerIndex(end);
+      fastAnswered++;
+      ctx.write(answer, ctx.voidPromise());
+      wrote = true;
+    }
+    if (wrote) {
+      lastFastNanos = System.nanoTime();
+      ctx.flush();
+    }
+    if (!buf.isReadable()) {
+      buf.release();
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether the fast path answered a request on this connection within the last {@code millis}:
+   * Vert.x's idle handler sits behind this handler and never sees that traffic.
+   */
+  boolean answeredWithin(long millis) {
+    return fastAnswered > 0 && System.nanoTime() - lastFastNanos < millis * 1_000_000L;
   }
 
   /** Called by the tracker for each finished response; true when an answer waits for it. */
@@ -154,11 +217,12 @@ final class RequestWire extends ChannelInboundHandlerAdapter {
     if (mode != HTTP1 || !context.channel().isActive()) {
       return;
     }
-    boolean waiting = scanner.headsStarted() == 0 || scanner.inHead();
+    // A connection whose requests the fast path answered has had its first head in time.
+    boolean waiting = (scanner.headsStarted() == 0 && fastAnswered == 0) || scanner.inHead();
     if (!waiting) {
       return;
     }
-    long start = scanner.headsStarted() <= 1 ? acceptNanos : headStartNanos;
+    long start = scanner.headsStarted() <= 1 && fastAnswered == 0 ? acceptNanos : headStartNanos;
     long left = start + headTimeoutNanos - System.nanoTime();
     if (left > 0) {
       schedule(left);
