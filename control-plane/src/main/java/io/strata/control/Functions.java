@@ -1,5 +1,6 @@
 package io.strata.control;
 
+import io.strata.core.time.Clock;
 import io.strata.functions.bundle.BundleStore;
 import io.strata.functions.model.Alias;
 import io.strata.functions.model.FunctionConfig;
@@ -56,9 +57,9 @@ final class Functions {
 
   private final BundleStore code;
   private final AccessKeys keys;
-  private final io.strata.core.time.Clock clock;
+  private final Clock clock;
 
-  Functions(Path dataDir, io.strata.core.time.Clock clock) {
+  Functions(Path dataDir, Clock clock) {
     this.code = new BundleStore(dataDir.resolve("function-code"));
     this.keys = new AccessKeys(dataDir);
     this.clock = clock;
@@ -178,10 +179,10 @@ final class Functions {
     long v = nextVersion(c);
     for (String kind : List.of(VERSIONS, ALIASES, SCHEDULES)) {
       for (StoredResource r : children(c, kind, id)) {
-        deleteRow(c, kind, r.id());
+        Resources.deleteRow(c, kind, r.id());
       }
     }
-    deleteRow(c, FUNCTIONS, id);
+    Resources.deleteRow(c, FUNCTIONS, id);
     Resources.audit(c, actor, "delete", FUNCTIONS, id, before.etag(), null, v);
   }
 
@@ -515,7 +516,7 @@ final class Functions {
       }
     }
     long v = nextVersion(c);
-    deleteRow(c, kind, childId);
+    Resources.deleteRow(c, kind, childId);
     Resources.audit(c, actor, "delete", kind, childId, before.etag(), null, v);
   }
 
@@ -555,7 +556,7 @@ final class Functions {
   void deleteKey(Connection c, String id, String actor) throws SQLException {
     StoredResource before = existing(c, KEYS, id, "the access key '" + id + "'");
     long v = nextVersion(c);
-    deleteRow(c, KEYS, id);
+    Resources.deleteRow(c, KEYS, id);
     Resources.audit(c, actor, "delete", KEYS, id, before.etag(), null, v);
   }
 
@@ -635,15 +636,6 @@ final class Functions {
       throw ApiError.notFound(what);
     }
     return r;
-  }
-
-  private static void deleteRow(Connection c, String kind, String id) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement("DELETE FROM strata_resources WHERE kind = ? AND id = ?")) {
-      s.setString(1, kind);
-      s.setString(2, id);
-      s.executeUpdate();
-    }
   }
 
   /**

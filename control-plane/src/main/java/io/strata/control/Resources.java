@@ -237,14 +237,18 @@ final class Resources {
     if (!problems.isEmpty()) {
       throw ApiError.invalid(problems);
     }
+    deleteRow(c, kind.segment(), id);
+    audit(c, actor, "delete", kind.segment(), id, before.etag(), null, version);
+    return new Change(before, null, version, candidate.document());
+  }
+
+  static void deleteRow(Connection c, String kind, String id) throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement("DELETE FROM strata_resources WHERE kind = ? AND id = ?")) {
-      s.setString(1, kind.segment());
+      s.setString(1, kind);
       s.setString(2, id);
       s.executeUpdate();
     }
-    audit(c, actor, "delete", kind.segment(), id, before.etag(), null, version);
-    return new Change(before, null, version, candidate.document());
   }
 
   static void insert(Connection c, StoredResource r) throws SQLException {
