@@ -3,13 +3,15 @@
 # a bare Vert.x "limit" responder, all in front of one origin (Strata's example origin, /gen content).
 #
 #   load-tests/bench/compare.sh [--rounds 3] [--duration 10] [--connections 64] [--sizes "1k 16k 256k 1m"]
-#                               [--pin] [--crowd 200] [--crowd-delay-ms 300] [--out DIR]
+#                               [--pin] [--crowd 200] [--crowd-delay-ms 300] [--crowd-rounds 3] [--out DIR]
 #                               [--targets "strata nginx varnish limit"]
 #
 # Every target is warmed, then driven with wrk in alternation (A B C D, A B C D, ...) for each object
 # size; the table reports the median over rounds of requests/s, p50/p99 latency and transfer rate,
-# requests per server CPU-second, and Strata's ratio to each peer. Then a flash crowd: N concurrent cold
-# requests for one slow object through each proxy, counting the requests the origin saw.
+# requests per server CPU-second, and Strata's ratio to each peer. Then flash crowds: N concurrent cold
+# requests for one slow object through each proxy, counting the requests the origin saw; one unmeasured
+# crowd per proxy first (the miss and coalescing paths are as warm as the hit path), then --crowd-rounds
+# crowds per proxy in alternation, each for a new object; the table reports the medians over rounds.
 #
 # --pin runs the server under test on CPU 1 and wrk on CPU 0 (taskset), one worker/event loop each.
 # nginx, varnish and wrk come from Debian packages (installed when missing); the servers run in the
@@ -26,6 +28,7 @@ SIZES="1k 16k 256k 1m"
 PIN=0
 CROWD=200
 CROWD_DELAY_MS=300
+CROWD_ROUNDS=3
 OUT=""
 TARGETS="strata nginx varnish limit"
 PORT_BASE="${BENCH_PORT_BASE:-18000}"
@@ -39,9 +42,10 @@ while [ $# -gt 0 ]; do
     --pin) PIN=1; shift ;;
     --crowd) CROWD="$2"; shift 2 ;;
     --crowd-delay-ms) CROWD_DELAY_MS="$2"; shift 2 ;;
+    --crowd-rounds) CROWD_ROUNDS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --targets) TARGETS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -257,23 +261,30 @@ done
 
 # ---------------------------------------------------------------- flash crowd
 CROWD_FILE="$DIR/crowd.tsv"
-printf 'proxy\torigin_requests\tok\tmedian_s\tp99_s\n' >"$CROWD_FILE"
+printf 'proxy\tround\torigin_requests\tok\tmedian_s\tp99_s\n' >"$CROWD_FILE"
 origin_hits() { curl -s --max-time 5 "http://127.0.0.1:$ORIGIN_PORT/api/time" | sed -E 's/.*"originHits":([0-9]+).*/\1/'; }
-for t in $TARGETS; do
-  [ "$t" = limit ] && continue
-  url="http://127.0.0.1:$(port_of "$t")/gen/64k/${CROWD_DELAY_MS}ms/crowd-$t-$RUN_ID"
+run_crowd() { # target tag -> appends a crowd row unless tag is warm
+  local t=$1 tag=$2 url before after seen ok median p99 out
+  url="http://127.0.0.1:$(port_of "$t")/gen/64k/${CROWD_DELAY_MS}ms/crowd-$t-$tag-$RUN_ID"
+  out="$DIR/crowd-$t-$tag.txt"
   before=$(origin_hits)
-  args=()
+  local args=()
   for _ in $(seq "$CROWD"); do args+=(-o /dev/null "$url"); done
-  timeout 60 $LOAD_CPU curl -s --parallel --parallel-immediate --parallel-max "$CROWD" --max-time 30 \
-    -w '%{http_code} %{time_total}\n' "${args[@]}" >"$DIR/crowd-$t.txt" 2>&1 || true
+  timeout 60 $LOAD_CPU curl -s --no-progress-meter --parallel --parallel-immediate --parallel-max "$CROWD" --max-time 30 \
+    -w '%{http_code} %{time_total} %{time_connect} %{time_pretransfer} %{time_starttransfer}\n' "${args[@]}" >"$out" 2>&1 || true
   after=$(origin_hits)
   seen=$((after - before - 1))
-  ok=$(grep -c '^200 ' "$DIR/crowd-$t.txt" || true)
-  median=$(awk '$1 == 200 {print $2}' "$DIR/crowd-$t.txt" | sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "n/a"}')
-  p99=$(awk '$1 == 200 {print $2}' "$DIR/crowd-$t.txt" | sort -n | awk '{a[NR]=$1} END {if (NR) {i=int(NR*0.99); if (i<1) i=1; print a[i]} else print "n/a"}')
-  printf '%s\t%s\t%s\t%s\t%s\n' "$t" "$seen" "$ok" "$median" "$p99" >>"$CROWD_FILE"
-  log "flash crowd $t: $CROWD concurrent cold requests → $seen origin request(s), $ok × 200, median ${median} s, p99 ${p99} s"
+  ok=$(grep -c '^200 ' "$out" || true)
+  median=$(awk '$1 == 200 {print $2}' "$out" | sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "n/a"}')
+  p99=$(awk '$1 == 200 {print $2}' "$out" | sort -n | awk '{a[NR]=$1} END {if (NR) {i=int(NR*0.99); if (i<1) i=1; print a[i]} else print "n/a"}')
+  [ "$tag" != warm ] && printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$tag" "$seen" "$ok" "$median" "$p99" >>"$CROWD_FILE"
+  log "flash crowd $t $tag: $CROWD concurrent cold requests → $seen origin request(s), $ok × 200, median ${median} s, p99 ${p99} s"
+}
+CROWD_TARGETS=""
+for t in $TARGETS; do [ "$t" != limit ] && CROWD_TARGETS="$CROWD_TARGETS $t"; done
+for t in $CROWD_TARGETS; do run_crowd "$t" warm; done
+for r in $(seq "$CROWD_ROUNDS"); do
+  for t in $CROWD_TARGETS; do run_crowd "$t" "r$r"; done
 done
 
 # ---------------------------------------------------------------- report
@@ -302,9 +313,17 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
   echo
   echo "## Flash crowd: $CROWD concurrent cold requests for one 64 KiB object, origin answering after ${CROWD_DELAY_MS} ms"
   echo
-  echo "| proxy | origin requests | 200 responses | median completion s | p99 completion s |"
+  echo "$CROWD_ROUNDS measured crowds per proxy in alternation after one unmeasured crowd each; origin requests per crowd (all rounds), 200 responses in all rounds, medians over rounds of each crowd's median and p99."
+  echo
+  echo "| proxy | origin requests per crowd | 200 responses | median completion s | p99 completion s |"
   echo "| --- | ---: | ---: | ---: | ---: |"
-  awk -F'\t' 'NR > 1 {printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5}' "$CROWD_FILE"
+  for t in $CROWD_TARGETS; do
+    seen=$(awk -F'\t' -v t="$t" 'NR > 1 && $1 == t {print $3}' "$CROWD_FILE" | sort -u | tr '\n' ' ' | sed 's/ $//; s/ /, /g')
+    ok=$(awk -F'\t' -v t="$t" 'NR > 1 && $1 == t {n += $4} END {print n + 0}' "$CROWD_FILE")
+    med=$(awk -F'\t' -v t="$t" 'NR > 1 && $1 == t {print $5}' "$CROWD_FILE" | sort -g | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "n/a"}')
+    p99=$(awk -F'\t' -v t="$t" 'NR > 1 && $1 == t {print $6}' "$CROWD_FILE" | sort -g | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "n/a"}')
+    printf '| %s | %s | %s of %s | %s | %s |\n' "$t" "$seen" "$ok" "$((CROWD * CROWD_ROUNDS))" "$med" "$p99"
+  done
   echo
   gc_full=$(cat "$DIR"/edge-gc.log "$DIR"/regional-gc.log 2>/dev/null | grep -c 'Pause Full' || true)
   gc_max=$(cat "$DIR"/edge-gc.log "$DIR"/regional-gc.log 2>/dev/null | grep -oE 'Pause .* ([0-9.]+)ms$' | grep -oE '[0-9.]+ms$' | sort -g | tail -1 || true)
