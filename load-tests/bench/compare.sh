@@ -3,15 +3,21 @@
 # a bare Vert.x "limit" responder, all in front of one origin (Strata's example origin, /gen content).
 #
 #   load-tests/bench/compare.sh [--rounds 3] [--duration 10] [--connections 64] [--sizes "1k 16k 256k 1m"]
-#                               [--pin] [--crowd 200] [--crowd-delay-ms 300] [--crowd-rounds 3] [--out DIR]
-#                               [--targets "strata nginx varnish limit"]
+#                               [--pin] [--crowd 200] [--crowd-delay-ms 300] [--crowd-rounds 3] [--crowd-warmups 10] [--out DIR]
+#                               [--targets "strata nginx varnish limit"] [--rates "20000 50000"]
 #
 # Every target is warmed, then driven with wrk in alternation (A B C D, A B C D, ...) for each object
 # size; the table reports the median over rounds of requests/s, p50/p99 latency and transfer rate,
-# requests per server CPU-second, and Strata's ratio to each peer. Then flash crowds: N concurrent cold
-# requests for one slow object through each proxy, counting the requests the origin saw; one unmeasured
-# crowd per proxy first (the miss and coalescing paths are as warm as the hit path), then --crowd-rounds
-# crowds per proxy in alternation, each for a new object; the table reports the medians over rounds.
+# requests per server CPU-second, and Strata's ratio to each peer. wrk is a closed loop: each target's
+# latency is taken at its own maximum rate, so a faster server also makes wrk's one thread busier. For
+# latency at equal load, each --rates value (total requests/s, spread over the same connections) is
+# then offered to every target in alternation with h2load --rps, and p50/p99/p99.9 of 1 KiB hits are
+# computed from h2load's per-request log ("" skips this). Then flash crowds: N concurrent cold
+# requests for one slow object through each proxy, counting the requests the origin saw: --crowd-warmups
+# unmeasured crowds per proxy first (the JVM compiles Strata's miss and coalescing code only after it
+# has run some thousand times, and the hit runs never run it; the first crowd's median is reported
+# apart), then --crowd-rounds crowds per proxy in alternation, each for a new object; the table
+# reports the medians over rounds.
 #
 # --pin runs the server under test on CPU 1 and wrk on CPU 0 (taskset), one worker/event loop each.
 # nginx, varnish and wrk come from Debian packages (installed when missing); the servers run in the
@@ -29,7 +35,9 @@ PIN=0
 CROWD=200
 CROWD_DELAY_MS=300
 CROWD_ROUNDS=3
+CROWD_WARMUPS=10
 OUT=""
+RATES="20000 50000"
 TARGETS="strata nginx varnish limit"
 PORT_BASE="${BENCH_PORT_BASE:-18000}"
 
@@ -43,9 +51,11 @@ while [ $# -gt 0 ]; do
     --crowd) CROWD="$2"; shift 2 ;;
     --crowd-delay-ms) CROWD_DELAY_MS="$2"; shift 2 ;;
     --crowd-rounds) CROWD_ROUNDS="$2"; shift 2 ;;
+    --crowd-warmups) CROWD_WARMUPS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --targets) TARGETS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --rates) RATES="$2"; shift 2 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -73,6 +83,7 @@ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
 command -v varnishd >/dev/null || [ -x /usr/sbin/varnishd ] || need_pkgs+=(varnish)
 command -v wrk >/dev/null || need_pkgs+=(wrk)
 command -v curl >/dev/null || need_pkgs+=(curl)
+command -v h2load >/dev/null || need_pkgs+=(nghttp2-client)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   log "installing ${need_pkgs[*]} from Debian packages"
   apt-get update -qq
@@ -259,11 +270,42 @@ for size in $SIZES; do
   done
 done
 
+# ---------------------------------------------------------------- latency at equal offered load
+RATES_FILE="$DIR/rates.tsv"
+printf 'rate\ttarget\tround\treq_per_s\tp50_ms\tp99_ms\tp999_ms\tfailed\n' >"$RATES_FILE"
+run_rate() { # target total-rate tag -> appends a rates row
+  local t=$1 rate=$2 tag=$3 url out reqlog per_conn
+  url="$(url_of "$t" 1k)"
+  out="$DIR/h2load-$t-$rate-$tag.txt"
+  reqlog="$DIR/h2load-$t-$rate-$tag.log"
+  per_conn=$(( (rate + CONNECTIONS - 1) / CONNECTIONS ))
+  rm -f "$reqlog"
+  timeout $((DURATION + 20)) $LOAD_CPU h2load --h1 -t1 -c"$CONNECTIONS" --rps "$per_conn" -D "$DURATION" \
+    --warm-up-time 1 --log-file "$reqlog" "$url" >"$out" 2>&1 || true
+  local achieved failed pcts
+  achieved=$(awk '/^finished in/ {print $4}' "$out")
+  failed=$(awk '/^requests:/ {print $10}' "$out")
+  # Column 3 of h2load's log: microseconds from request start to end of response.
+  pcts=$(awk '$2 == 200 {print $3}' "$reqlog" 2>/dev/null | sort -n |
+    awk '{a[NR]=$1} END {if (NR) printf "%.3f %.3f %.3f", a[int(NR*0.5)]/1000, a[int(NR*0.99)]/1000, a[int(NR*0.999)]/1000; else print "0 0 0"}')
+  rm -f "$reqlog" # millions of rows; the percentiles are kept
+  read -r p50 p99 p999 <<<"$pcts"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rate" "$t" "$tag" "${achieved:-0}" "$p50" "$p99" "$p999" "${failed:-?}" >>"$RATES_FILE"
+  log "  $t at $rate req/s offered $tag: ${achieved:-0} req/s, p50 $p50 ms, p99 $p99 ms, p99.9 $p999 ms, ${failed:-?} failed"
+}
+for rate in $RATES; do
+  log "offered load $rate req/s (1 KiB hits, h2load --h1 -c$CONNECTIONS --rps $(( (rate + CONNECTIONS - 1) / CONNECTIONS )))"
+  for t in $TARGETS; do curl -s -o /dev/null --max-time 10 "$(url_of "$t" 1k)"; check_hit "$t" 1k; done
+  for r in $(seq "$ROUNDS"); do
+    for t in $TARGETS; do run_rate "$t" "$rate" "r$r"; done
+  done
+done
+
 # ---------------------------------------------------------------- flash crowd
 CROWD_FILE="$DIR/crowd.tsv"
 printf 'proxy\tround\torigin_requests\tok\tmedian_s\tp99_s\n' >"$CROWD_FILE"
 origin_hits() { curl -s --max-time 5 "http://127.0.0.1:$ORIGIN_PORT/api/time" | sed -E 's/.*"originHits":([0-9]+).*/\1/'; }
-run_crowd() { # target tag -> appends a crowd row unless tag is warm
+run_crowd() { # target tag -> appends a crowd row
   local t=$1 tag=$2 url before after seen ok median p99 out
   url="http://127.0.0.1:$(port_of "$t")/gen/64k/${CROWD_DELAY_MS}ms/crowd-$t-$tag-$RUN_ID"
   out="$DIR/crowd-$t-$tag.txt"
@@ -277,12 +319,14 @@ run_crowd() { # target tag -> appends a crowd row unless tag is warm
   ok=$(grep -c '^200 ' "$out" || true)
   median=$(awk '$1 == 200 {print $2}' "$out" | sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "n/a"}')
   p99=$(awk '$1 == 200 {print $2}' "$out" | sort -n | awk '{a[NR]=$1} END {if (NR) {i=int(NR*0.99); if (i<1) i=1; print a[i]} else print "n/a"}')
-  [ "$tag" != warm ] && printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$tag" "$seen" "$ok" "$median" "$p99" >>"$CROWD_FILE"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$tag" "$seen" "$ok" "$median" "$p99" >>"$CROWD_FILE"
   log "flash crowd $t $tag: $CROWD concurrent cold requests → $seen origin request(s), $ok × 200, median ${median} s, p99 ${p99} s"
 }
 CROWD_TARGETS=""
 for t in $TARGETS; do [ "$t" != limit ] && CROWD_TARGETS="$CROWD_TARGETS $t"; done
-for t in $CROWD_TARGETS; do run_crowd "$t" warm; done
+for w in $(seq "$CROWD_WARMUPS"); do
+  for t in $CROWD_TARGETS; do run_crowd "$t" "w$w"; done
+done
 for r in $(seq "$CROWD_ROUNDS"); do
   for t in $CROWD_TARGETS; do run_crowd "$t" "r$r"; done
 done
@@ -290,6 +334,10 @@ done
 # ---------------------------------------------------------------- report
 median_of() { # size target column -> median over rounds
   awk -F'\t' -v s="$1" -v t="$2" -v c="$3" 'NR > 1 && $1 == s && $2 == t {print $c}' "$RESULTS" |
+    sort -g | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print 0}'
+}
+rate_median() { # rate target column -> median over rounds
+  awk -F'\t' -v s="$1" -v t="$2" -v c="$3" 'NR > 1 && $1 == s && $2 == t {print $c}' "$RATES_FILE" |
     sort -g | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print 0}'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
@@ -311,18 +359,35 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
     done
   done
   echo
+  if [ -n "$RATES" ]; then
+    echo "## 1 KiB hits at equal offered load: h2load --h1 -t1 -c$CONNECTIONS --rps, $ROUNDS rounds × ${DURATION}s per target and rate (medians)"
+    echo
+    echo "| offered req/s | target | achieved req/s | p50 ms | p99 ms | p99.9 ms | Strata's p99 ÷ this |"
+    echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"
+    for rate in $RATES; do
+      s_p99=$(rate_median "$rate" strata 6)
+      for t in $TARGETS; do
+        p99=$(rate_median "$rate" "$t" 6)
+        if [ "$t" = strata ]; then r="—"; else r=$(ratio "$s_p99" "$p99"); fi
+        printf '| %s | %s | %.0f | %s | %s | %s | %s |\n' "$rate" "$t" "$(rate_median "$rate" "$t" 4)" \
+          "$(rate_median "$rate" "$t" 5)" "$p99" "$(rate_median "$rate" "$t" 7)" "$r"
+      done
+    done
+    echo
+  fi
   echo "## Flash crowd: $CROWD concurrent cold requests for one 64 KiB object, origin answering after ${CROWD_DELAY_MS} ms"
   echo
-  echo "$CROWD_ROUNDS measured crowds per proxy in alternation after one unmeasured crowd each; origin requests per crowd (all rounds), 200 responses in all rounds, medians over rounds of each crowd's median and p99."
+  echo "$CROWD_ROUNDS measured crowds per proxy in alternation after $CROWD_WARMUPS unmeasured ones each; origin requests per crowd (all crowds), 200 responses in the measured crowds, medians over the measured crowds of each crowd's median and p99, and the first (cold) crowd's median."
   echo
-  echo "| proxy | origin requests per crowd | 200 responses | median completion s | p99 completion s |"
-  echo "| --- | ---: | ---: | ---: | ---: |"
+  echo "| proxy | origin requests per crowd | 200 responses | median completion s | p99 completion s | first crowd's median s |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: |"
   for t in $CROWD_TARGETS; do
     seen=$(awk -F'\t' -v t="$t" 'NR > 1 && $1 == t {print $3}' "$CROWD_FILE" | sort -u | tr '\n' ' ' | sed 's/ $//; s/ /, /g')
-    ok=$(awk -F'\t' -v t="$t" 'NR > 1 && $1 == t {n += $4} END {print n + 0}' "$CROWD_FILE")
-    med=$(awk -F'\t' -v t="$t" 'NR > 1 && $1 == t {print $5}' "$CROWD_FILE" | sort -g | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "n/a"}')
-    p99=$(awk -F'\t' -v t="$t" 'NR > 1 && $1 == t {print $6}' "$CROWD_FILE" | sort -g | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "n/a"}')
-    printf '| %s | %s | %s of %s | %s | %s |\n' "$t" "$seen" "$ok" "$((CROWD * CROWD_ROUNDS))" "$med" "$p99"
+    ok=$(awk -F'\t' -v t="$t" 'NR > 1 && $1 == t && $2 ~ /^r/ {n += $4} END {print n + 0}' "$CROWD_FILE")
+    med=$(awk -F'\t' -v t="$t" 'NR > 1 && $1 == t && $2 ~ /^r/ {print $5}' "$CROWD_FILE" | sort -g | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "n/a"}')
+    p99=$(awk -F'\t' -v t="$t" 'NR > 1 && $1 == t && $2 ~ /^r/ {print $6}' "$CROWD_FILE" | sort -g | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "n/a"}')
+    first=$(awk -F'\t' -v t="$t" 'NR > 1 && $1 == t && ($2 == "w1" || $2 == "r1") {print $5; exit}' "$CROWD_FILE")
+    printf '| %s | %s | %s of %s | %s | %s | %s |\n' "$t" "$seen" "$ok" "$((CROWD * CROWD_ROUNDS))" "$med" "$p99" "${first:-n/a}"
   done
   echo
   gc_full=$(cat "$DIR"/edge-gc.log "$DIR"/regional-gc.log 2>/dev/null | grep -c 'Pause Full' || true)
