@@ -3,7 +3,7 @@
 # a bare Vert.x "limit" responder, all in front of one origin (Strata's example origin, /gen content).
 #
 #   load-tests/bench/compare.sh [--rounds 3] [--duration 10] [--connections 64] [--sizes "1k 16k 256k 1m"]
-#                               [--pin] [--crowd 200] [--crowd-delay-ms 300] [--crowd-rounds 3] [--crowd-warmups 10] [--out DIR]
+#                               [--pin] [--crowd 200] [--crowd-delay-ms 300] [--crowd-rounds 3] [--crowd-warmups 10] [--miss-warmup-s 20] [--out DIR]
 #                               [--targets "strata nginx varnish limit"] [--rates "20000 50000"]
 #
 # Every target is warmed, then driven with wrk in alternation (A B C D, A B C D, ...) for each object
@@ -13,10 +13,11 @@
 # latency at equal load, each --rates value (total requests/s, spread over the same connections) is
 # then offered to every target in alternation with h2load --rps, and p50/p99/p99.9 of 1 KiB hits are
 # computed from h2load's per-request log ("" skips this). Then flash crowds: N concurrent cold
-# requests for one slow object through each proxy, counting the requests the origin saw: --crowd-warmups
-# unmeasured crowds per proxy first (the JVM compiles Strata's miss and coalescing code only after it
-# has run some thousand times, and the hit runs never run it; the first crowd's median is reported
-# apart), then --crowd-rounds crowds per proxy in alternation, each for a new object; the table
+# requests for one slow object through each proxy, counting the requests the origin saw. Each proxy's
+# miss path is warmed first, as a node in service has it warm: --miss-warmup-s seconds of wrk asking
+# for paths never asked before, then --crowd-warmups unmeasured crowds (the JVM compiles Strata's miss
+# and coalescing code only after it has run some thousand times, and the hit runs never run it; the
+# first crowd's median is reported apart), then --crowd-rounds crowds per proxy in alternation, each for a new object; the table
 # reports the medians over rounds.
 #
 # --pin runs the server under test on CPU 1 and wrk on CPU 0 (taskset), one worker/event loop each.
@@ -36,6 +37,7 @@ CROWD=200
 CROWD_DELAY_MS=300
 CROWD_ROUNDS=3
 CROWD_WARMUPS=10
+MISS_WARMUP_S=20
 OUT=""
 RATES="20000 50000"
 TARGETS="strata nginx varnish limit"
@@ -52,10 +54,11 @@ while [ $# -gt 0 ]; do
     --crowd-delay-ms) CROWD_DELAY_MS="$2"; shift 2 ;;
     --crowd-rounds) CROWD_ROUNDS="$2"; shift 2 ;;
     --crowd-warmups) CROWD_WARMUPS="$2"; shift 2 ;;
+    --miss-warmup-s) MISS_WARMUP_S="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --targets) TARGETS="$2"; shift 2 ;;
     --rates) RATES="$2"; shift 2 ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -82,6 +85,7 @@ need_pkgs=()
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
 command -v varnishd >/dev/null || [ -x /usr/sbin/varnishd ] || need_pkgs+=(varnish)
 command -v wrk >/dev/null || need_pkgs+=(wrk)
+[ -x /usr/bin/time ] || need_pkgs+=(time)
 command -v curl >/dev/null || need_pkgs+=(curl)
 command -v h2load >/dev/null || need_pkgs+=(nghttp2-client)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
@@ -226,9 +230,11 @@ run_wrk() { # target size seconds tag -> appends a results row
   url="$(url_of "$target" "$size")"
   out="$DIR/wrk-$target-$size-$tag.txt"
   c0=$(cpu_ticks "$(pid_of "$target")")
-  timeout $((secs + 15)) $LOAD_CPU wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${secs}s" --timeout 5s --latency "$url" >"$out" 2>&1 || true
+  # GNU time records wrk's own CPU share: near 100 % the generator, not the server, bounds latency.
+  timeout $((secs + 15)) /usr/bin/time -f '%P' -o "$out.cpu" $LOAD_CPU wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${secs}s" --timeout 5s --latency "$url" >"$out" 2>&1 || true
   c1=$(cpu_ticks "$(pid_of "$target")")
-  local rps req p50 p99 tr errs
+  local rps req p50 p99 tr errs wrk_cpu
+  wrk_cpu=$(tr -d '%' <"$out.cpu" 2>/dev/null | tail -1)
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
   req=$(awk '/requests in/ {print $1}' "$out")
   p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")
@@ -239,10 +245,10 @@ run_wrk() { # target size seconds tag -> appends a results row
   cpu_s=$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" 'BEGIN { printf "%.2f", (b - a) / hz }')
   per_cpu=$(awk -v r="${req:-0}" -v c="$cpu_s" 'BEGIN { printf "%.0f", (c > 0 ? r / c : 0) }')
   if [ "$tag" != warm ]; then
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$target" "$tag" "${rps:-0}" "$p50" "$p99" "$tr" "$per_cpu" "$cpu_s" >>"$RESULTS"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$target" "$tag" "${rps:-0}" "$p50" "$p99" "$tr" "$per_cpu" "$cpu_s" "${wrk_cpu:-0}" >>"$RESULTS"
   fi
   [ -n "$errs" ] && log "  $target $size $tag: $errs"
-  log "  $target $size $tag: ${rps:-0} req/s, p50 ${p50} ms, p99 ${p99} ms, ${tr} MB/s, server CPU ${cpu_s} s"
+  log "  $target $size $tag: ${rps:-0} req/s, p50 ${p50} ms, p99 ${p99} ms, ${tr} MB/s, server CPU ${cpu_s} s, wrk CPU ${wrk_cpu:-?} %"
 }
 
 check_hit() { # target size: one request must be served from the cache (the limit has none)
@@ -256,7 +262,7 @@ check_hit() { # target size: one request must be served from the cache (the limi
   esac || { log "  WARNING: $target $size is not a cache hit: $(echo "$headers" | tr '\r\n' '  ')"; }
 }
 
-printf 'size\ttarget\tround\treq_per_s\tp50_ms\tp99_ms\tmb_per_s\treq_per_cpu_s\tcpu_s\n' >"$RESULTS"
+printf 'size\ttarget\tround\treq_per_s\tp50_ms\tp99_ms\tmb_per_s\treq_per_cpu_s\tcpu_s\twrk_cpu_pct\n' >"$RESULTS"
 for size in $SIZES; do
   log "size $size: warming"
   for t in $TARGETS; do
@@ -324,6 +330,14 @@ run_crowd() { # target tag -> appends a crowd row
 }
 CROWD_TARGETS=""
 for t in $TARGETS; do [ "$t" != limit ] && CROWD_TARGETS="$CROWD_TARGETS $t"; done
+if [ "$MISS_WARMUP_S" -gt 0 ]; then
+  for t in $CROWD_TARGETS; do
+    out="$DIR/wrk-$t-miss-warmup.txt"
+    timeout $((MISS_WARMUP_S + 15)) $LOAD_CPU wrk -t1 -c16 -d"${MISS_WARMUP_S}s" --timeout 5s -s "$BENCH/unique-paths.lua" \
+      "http://127.0.0.1:$(port_of "$t")/gen/1k/miss-warmup-$t-$RUN_ID-" >"$out" 2>&1 || true
+    log "miss warm-up $t: $(awk '/requests in/ {print $1}' "$out") cache misses in ${MISS_WARMUP_S} s"
+  done
+fi
 for w in $(seq "$CROWD_WARMUPS"); do
   for t in $CROWD_TARGETS; do run_crowd "$t" "w$w"; done
 done
@@ -345,8 +359,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
   echo
   echo "## Hit path, $ROUNDS rounds × ${DURATION}s per target and size, wrk -t$WRK_THREADS -c$CONNECTIONS (medians)"
   echo
-  echo "| size | target | req/s | p50 ms | p99 ms | MB/s | req per server CPU-s | Strata ÷ this (req/s) | Strata ÷ this (req per CPU-s) |"
-  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  echo "| size | target | req/s | p50 ms | p99 ms | MB/s | req per server CPU-s | wrk's CPU % | Strata ÷ this (req/s) | Strata ÷ this (req per CPU-s) |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   for size in $SIZES; do
     s_rps=$(median_of "$size" strata 4)
     s_cpu=$(median_of "$size" strata 8)
@@ -354,8 +368,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
       rps=$(median_of "$size" "$t" 4)
       cpu=$(median_of "$size" "$t" 8)
       if [ "$t" = strata ]; then r1="—"; r2="—"; else r1=$(ratio "$s_rps" "$rps"); r2=$(ratio "$s_cpu" "$cpu"); fi
-      printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s |\n' "$size" "$t" "$rps" \
-        "$(median_of "$size" "$t" 5)" "$(median_of "$size" "$t" 6)" "$(median_of "$size" "$t" 7)" "$cpu" "$r1" "$r2"
+      printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n' "$size" "$t" "$rps" \
+        "$(median_of "$size" "$t" 5)" "$(median_of "$size" "$t" 6)" "$(median_of "$size" "$t" 7)" "$cpu" \
+        "$(median_of "$size" "$t" 10)" "$r1" "$r2"
     done
   done
   echo
