@@ -2,7 +2,6 @@ package io.strata.core.cache;
 
 import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,7 +48,7 @@ public final class CachedObject {
   /** Name, value, name, value...: names are {@link AsciiString}s, values {@link String}s. */
   private final CharSequence[] headers;
 
-  private final Buffer body;
+  private final StoredBody body;
   private final long responseTimeMillis;
   private final long correctedInitialAgeMillis;
   private final CacheDecision decision;
@@ -65,7 +64,7 @@ public final class CachedObject {
   public CachedObject(
       int status,
       MultiMap headers,
-      Buffer body,
+      StoredBody body,
       long responseTimeMillis,
       long correctedInitialAgeMillis,
       CacheDecision decision) {
@@ -75,7 +74,7 @@ public final class CachedObject {
   private CachedObject(
       int status,
       MultiMap headers,
-      Buffer body,
+      StoredBody body,
       long responseTimeMillis,
       long correctedInitialAgeMillis,
       CacheDecision decision,
@@ -93,7 +92,7 @@ public final class CachedObject {
   private CachedObject(
       int status,
       CharSequence[] headers,
-      Buffer body,
+      StoredBody body,
       long responseTimeMillis,
       long correctedInitialAgeMillis,
       CacheDecision decision,
@@ -179,7 +178,12 @@ public final class CachedObject {
     rendered = value;
   }
 
-  public Buffer body() {
+  /**
+   * The body. A direct body is freed once the entry has left the store and its last write
+   * completed: take a reference ({@link StoredBody#retain()}) before reading it outside the store's
+   * lookup.
+   */
+  public StoredBody body() {
     return body;
   }
 
