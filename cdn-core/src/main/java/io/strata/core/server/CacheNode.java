@@ -223,10 +223,10 @@ public final class CacheNode {
                   + " them all off-heap",
               tier.role(),
               tier.nodeId(),
-              byteBudget >> 20,
-              capacity >> 20,
-              StoredBody.DIRECT_MIN_BYTES >> 10,
-              (byteBudget + Math.max(64L << 20, byteBudget / 7)) / (1 << 20) + 1);
+              Long.toString(byteBudget >> 20),
+              Long.toString(capacity >> 20),
+              Integer.toString(StoredBody.DIRECT_MIN_BYTES >> 10),
+              Long.toString((byteBudget + Math.max(64L << 20, byteBudget / 7)) / (1 << 20) + 1));
     }
   }
 }
