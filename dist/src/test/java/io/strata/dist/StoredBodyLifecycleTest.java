@@ -364,6 +364,38 @@ class StoredBodyLifecycleTest {
     awaitRefCnt(stored(tiers.edge, path), 1, "the edge's new copy");
   }
 
+  @Test
+  void http2ResponsesGiveTheirReferencesBack() {
+    String path = "/big/over-h2";
+    io.vertx.core.http.HttpClient client =
+        vertx.createHttpClient(
+            new io.vertx.core.http.HttpClientOptions()
+                .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2)
+                .setSsl(true)
+                .setUseAlpn(true)
+                .setTrustAll(true)
+                .setVerifyHost(false));
+    try {
+      for (int i = 0; i < 3; i++) {
+        io.vertx.core.buffer.Buffer answer =
+            Sync.await(
+                client
+                    .request(
+                        io.vertx.core.http.HttpMethod.GET, tiers.edge.tlsPort(), "127.0.0.1", path)
+                    .compose(r -> r.send())
+                    .compose(
+                        r -> {
+                          assertEquals(io.vertx.core.http.HttpVersion.HTTP_2, r.version());
+                          return r.body();
+                        }));
+        assertEquals(body(path, 1), answer.toString(StandardCharsets.ISO_8859_1));
+      }
+      awaitRefCnt(stored(tiers.edge, path), 1, "HTTP/2 hits");
+    } finally {
+      Sync.await(client.close());
+    }
+  }
+
   private double fastHits() {
     return tiers.registry.get("strata.cache.hits.fast").tag("role", "edge").counter().count();
   }
