@@ -128,6 +128,22 @@ class StoredBodyLifecycleTest {
                       .end(body(req.path(), version));
                 })
             .on(
+                "/big/revalidated",
+                req -> {
+                  if ("\"v1\"".equals(req.getHeader("If-None-Match"))) {
+                    req.response()
+                        .setStatusCode(304)
+                        .putHeader("Cache-Control", "max-age=600")
+                        .putHeader("ETag", "\"v1\"")
+                        .end();
+                  } else {
+                    req.response()
+                        .putHeader("Cache-Control", "max-age=600")
+                        .putHeader("ETag", "\"v1\"")
+                        .end(body(req.path(), 1));
+                  }
+                })
+            .on(
                 "/slow/",
                 req ->
                     vertx.setTimer(
@@ -394,6 +410,31 @@ class StoredBodyLifecycleTest {
     } finally {
       Sync.await(client.close());
     }
+  }
+
+  @Test
+  void aBodyRevalidatedWithA304IsServedAndKeptWithoutACopy() throws IOException {
+    String path = "/big/revalidated";
+    try (Socket socket = plain(tiers.edge.port())) {
+      assertEquals(body(path, 1), exchange(socket, get(path)).body());
+    }
+    StoredBody edge = stored(tiers.edge, path);
+    StoredBody regional = stored(tiers.regionals.get(0), path);
+    awaitRefCnt(edge, 1, "stored at the edge");
+    int before = origin.hits(path);
+    tiers.clock.advance(Duration.ofSeconds(601));
+    try (Socket socket = plain(tiers.edge.port())) {
+      HitFastPathTest.Answer refreshed = exchange(socket, get(path));
+      assertEquals(body(path, 1), refreshed.body());
+      assertTrue(refreshed.header("X-Cache").startsWith("RefreshHit"), refreshed.head().toString());
+    }
+    assertEquals(before + 1, origin.hits(path), "one conditional request reached the origin");
+    CacheKey key = new CacheKey("site", "127.0.0.1", path, "GET", "", "");
+    await(() -> tiers.edge.store().get(key).isFresh(tiers.clock.millis()), "refreshed entry");
+    assertTrue(stored(tiers.edge, path) == edge, "the refreshed entry keeps the stored body");
+    assertTrue(stored(tiers.regionals.get(0), path) == regional);
+    awaitRefCnt(edge, 1, "the edge's refreshed entry");
+    awaitRefCnt(regional, 1, "the regional's refreshed entry");
   }
 
   private double fastHits() {

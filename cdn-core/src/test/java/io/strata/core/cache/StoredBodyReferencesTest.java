@@ -219,4 +219,43 @@ class StoredBodyReferencesTest {
     whole.whole().release(); // the reader's write completed
     assertEquals(0, body.refCnt());
   }
+
+  @Test
+  void aFillCompletedWithTheStoredBodyOfA304HandsThatBodyToItsReaders() {
+    StoredBody body = StoredBody.copyOf(Buffer.buffer(bytes(LARGE, 6)));
+    Fill fill = new Fill(8L << 20, MultiMap.caseInsensitiveMultiMap(), f -> {});
+    Fill.Reader reader = () -> {};
+    fill.join(reader);
+    fill.head(
+        new ResponseHead(
+            200,
+            MultiMap.caseInsensitiveMultiMap(),
+            LARGE,
+            0,
+            0,
+            new CacheDecision(true, 60, false, 0, -1, false, ""),
+            304),
+        new Fill.UpstreamControl() {
+          @Override
+          public void pause() {}
+
+          @Override
+          public void resume() {}
+
+          @Override
+          public void abort() {}
+        });
+    AtomicReference<StoredBody> offered = new AtomicReference<>();
+    fill.complete(body, offered::set);
+    assertSame(body, offered.get(), "the stored body itself, not a copy");
+    assertEquals(2, body.refCnt(), "the holder's and the fill's");
+    Fill.Read read = fill.read(reader);
+    assertSame(body, read.whole());
+    assertTrue(fill.read(reader).end());
+    fill.leave(reader);
+    assertEquals(2, body.refCnt(), "the fill let go; the reader's write holds one");
+    read.whole().release();
+    body.release();
+    assertEquals(0, body.refCnt());
+  }
 }
