@@ -39,6 +39,9 @@ public final class CacheStore {
   private final AtomicLong directBytes = new AtomicLong();
   private volatile boolean closed;
 
+  /** The byte budgets of the stores open in this JVM: what their bodies may need at most. */
+  private static final AtomicLong OPEN_BUDGETS = new AtomicLong();
+
   /**
    * @param staleRetentionMillis how long a stale object is kept at least, for revalidation and
    *     serving stale on errors; the byte budget may evict it sooner
@@ -53,6 +56,7 @@ public final class CacheStore {
     }
     this.clock = clock;
     this.byteBudget = byteBudget;
+    OPEN_BUDGETS.addAndGet(byteBudget);
     this.staleRetentionMillis = staleRetentionMillis;
     this.cache =
         Caffeine.newBuilder()
@@ -308,9 +312,18 @@ public final class CacheStore {
    * still being written are freed when their writes complete.
    */
   public void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
+    OPEN_BUDGETS.addAndGet(-byteBudget);
     cache.invalidateAll();
     cache.cleanUp();
+  }
+
+  /** The sum of the byte budgets of the stores open in this JVM (not closed). */
+  public static long openBudgets() {
+    return OPEN_BUDGETS.get();
   }
 
   /** Runs pending expiry and eviction work now; for tests and metrics scrapes. */

@@ -208,25 +208,28 @@ public final class CacheNode {
 
   /**
    * Large bodies are stored in direct memory, within what the JVM's limit leaves for them ({@link
-   * StoredBody#directCapacity()}); beyond it they are kept on the heap. Said once at start, with
-   * the flag that changes it, when the budget could hold more large bodies than that.
+   * StoredBody#directCapacity()}), shared by every store in the JVM; beyond it they are kept on the
+   * heap. Said once at start, with the flag that changes it, when the open stores' budgets could
+   * hold more large bodies than that.
    */
   private static void warnWhenDirectMemoryIsShort(TierSettings tier, long byteBudget) {
     long capacity = StoredBody.directCapacity();
-    if (byteBudget > capacity) {
+    long budgets = CacheStore.openBudgets();
+    if (budgets > capacity) {
       System.getLogger(CacheNode.class.getName())
           .log(
               System.Logger.Level.WARNING,
-              "{0} {1}: cache byte budget {2} MiB exceeds the {3} MiB of direct memory this JVM"
-                  + " leaves for stored bodies; bodies of {4} KiB and more beyond that are kept on"
-                  + " the heap (slower hits). Start Java with -XX:MaxDirectMemorySize={5}m to store"
-                  + " them all off-heap",
+              "{0} {1}: cache byte budgets in this JVM ({2} MiB, this node {3} MiB) exceed the {4}"
+                  + " MiB of direct memory it leaves for stored bodies; bodies of {5} KiB and more"
+                  + " beyond that are kept on the heap (slower hits). Start Java with"
+                  + " -XX:MaxDirectMemorySize={6}m to store them all off-heap",
               tier.role(),
               tier.nodeId(),
+              Long.toString(budgets >> 20),
               Long.toString(byteBudget >> 20),
               Long.toString(capacity >> 20),
               Integer.toString(StoredBody.DIRECT_MIN_BYTES >> 10),
-              Long.toString((byteBudget + Math.max(64L << 20, byteBudget / 7)) / (1 << 20) + 1));
+              Long.toString((budgets + Math.max(64L << 20, budgets / 7)) / (1 << 20) + 1));
     }
   }
 }
