@@ -4,6 +4,7 @@ import io.strata.core.cache.CacheDecision;
 import io.strata.core.cache.CacheKey;
 import io.strata.core.cache.CacheStore;
 import io.strata.core.cache.CachedObject;
+import io.strata.core.cache.StoredBody;
 import io.strata.core.time.Clock;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -43,7 +44,7 @@ public final class EntryOverhead {
     long before = usedHeapAfterGc();
     long weights = 0;
     for (int i = 0; i < n; i++) {
-      Buffer body = Buffer.buffer(new byte[bodyBytes]);
+      StoredBody body = StoredBody.copyOf(Buffer.buffer(new byte[bodyBytes]));
       MultiMap headers = HttpHeaders.headers();
       if (withHeaders) {
         headers
@@ -63,17 +64,26 @@ public final class EntryOverhead {
           name -> java.util.List.of(),
           (name, value) -> value,
           object);
+      // The creator's reference: the store holds its own.
+      body.release();
     }
     store.cleanUp();
     long after = usedHeapAfterGc();
     if (store.entryCount() != n) {
       throw new IllegalStateException("stored " + store.entryCount() + " of " + n);
     }
-    double perEntry = (double) (after - before) / n - bodyBytes;
+    // A direct body's bytes are off the heap: only its wrappers count here.
+    boolean direct = bodyBytes >= StoredBody.DIRECT_MIN_BYTES;
+    double perEntry = (double) (after - before) / n - (direct ? 0 : bodyBytes);
     System.out.printf(
-        "%-20s N=%d body=%d B: heap per entry beyond the body bytes %.0f B;"
+        "%-20s N=%d body=%d B (%s): heap per entry beyond the body bytes %.0f B;"
             + " the store charges %.0f B beyond the body (weight)%n",
-        label, n, bodyBytes, perEntry, (double) weights / n - bodyBytes);
+        label,
+        n,
+        bodyBytes,
+        direct ? "direct" : "heap",
+        perEntry,
+        (double) weights / n - bodyBytes);
     // Keep everything reachable until after the measurement.
     if (store.get(new CacheKey("site", "localhost", "/gen/1k/object-0", "GET", "", "")) == null) {
       throw new IllegalStateException("first entry missing");

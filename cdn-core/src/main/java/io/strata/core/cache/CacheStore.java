@@ -18,6 +18,11 @@ import java.util.function.Function;
  * (by the injected {@link Clock}). A response with {@code Vary} is stored under a variant key, and
  * a small index at its primary key names the headers it varies on. Thread-safe; every method is
  * non-blocking.
+ *
+ * <p>The store holds one reference on the {@link StoredBody} of each entry (taken as the entry goes
+ * in, given back by the removal listener whatever removed it: eviction, expiry, replacement,
+ * invalidation, {@link #close}), so a direct body is freed once no entry and no write in flight
+ * holds it. Direct bodies count against the byte budget like heap ones.
  */
 public final class CacheStore {
   /** At most this many variants are tracked per primary key; more are stored but not tracked. */
@@ -31,6 +36,11 @@ public final class CacheStore {
   private final long byteBudget;
   private final long staleRetentionMillis;
   private final AtomicLong evictions = new AtomicLong();
+  private final AtomicLong directBytes = new AtomicLong();
+  private volatile boolean closed;
+
+  /** The byte budgets of the stores open in this JVM: what their bodies may need at most. */
+  private static final AtomicLong OPEN_BUDGETS = new AtomicLong();
 
   /**
    * @param staleRetentionMillis how long a stale object is kept at least, for revalidation and
@@ -46,6 +56,7 @@ public final class CacheStore {
     }
     this.clock = clock;
     this.byteBudget = byteBudget;
+    OPEN_BUDGETS.addAndGet(byteBudget);
     this.staleRetentionMillis = staleRetentionMillis;
     this.cache =
         Caffeine.newBuilder()
@@ -82,8 +93,48 @@ public final class CacheStore {
                   if (cause == RemovalCause.SIZE) {
                     evictions.incrementAndGet();
                   }
+                  if (v instanceof CachedObject o) {
+                    leaving(o);
+                  }
                 })
             .build();
+  }
+
+  /**
+   * Takes the store's reference on an entry's body before the entry goes in; false when the body
+   * was freed meanwhile (its entry left while a copy of it was being made).
+   */
+  private boolean entering(CachedObject object) {
+    StoredBody body = object.body();
+    if (!body.retain()) {
+      return false;
+    }
+    if (body.isDirect()) {
+      directBytes.addAndGet(body.length());
+    }
+    return true;
+  }
+
+  /** Gives back the store's reference on a body whose entry left (or never went in). */
+  private void leaving(CachedObject object) {
+    StoredBody body = object.body();
+    if (body.isDirect()) {
+      directBytes.addAndGet(-body.length());
+    }
+    body.release();
+  }
+
+  /** Puts an object at {@code key}, its body's reference taken first. */
+  private void insert(CacheKey key, CachedObject object) {
+    if (!entering(object)) {
+      throw new IllegalStateException(
+          "stored body already freed: the caller must hold a reference");
+    }
+    cache.put(key, object);
+    if (closed) {
+      // Raced with close(): its clear may not have seen this entry.
+      cache.invalidate(key);
+    }
   }
 
   private static int weightOf(Object value) {
@@ -137,13 +188,13 @@ public final class CacheStore {
       Function<String, List<String>> requestValues,
       BiFunction<String, String, String> normalize,
       CachedObject object) {
-    if (object.weight() > byteBudget || !object.decision().storable()) {
+    if (closed || object.weight() > byteBudget || !object.decision().storable()) {
       return;
     }
     primary = primary.withSharedHost();
     List<String> names = object.varyNames();
     if (names.isEmpty()) {
-      cache.put(primary, object);
+      insert(primary, object);
       return;
     }
     String secondary = Vary.secondaryKey(names, requestValues, normalize);
@@ -161,12 +212,17 @@ public final class CacheStore {
     if (index.variants().size() < MAX_TRACKED_VARIANTS) {
       index.variants().add(secondary);
     }
-    cache.put(primary.withVariant(secondary), object);
+    insert(primary.withVariant(secondary), object);
   }
 
-  /** Replaces the object at an exact key (a refresh or an error-window mark of what is stored). */
+  /**
+   * Replaces the object at an exact key (a refresh or an error-window mark of what is stored); the
+   * caller holds a reference on its body.
+   */
   public void replace(CacheKey key, CachedObject object) {
-    cache.asMap().computeIfPresent(key, (k, v) -> object);
+    if (entering(object) && cache.asMap().computeIfPresent(key, (k, v) -> object) != object) {
+      leaving(object);
+    }
   }
 
   /** Removes what is stored for {@code primary}: the object, or the index and every variant. */
@@ -213,10 +269,16 @@ public final class CacheStore {
     long now = clock.millis();
     var map = cache.asMap();
     for (var e : map.entrySet()) {
-      if (e.getValue() instanceof CachedObject o
-          && test.test(e.getKey(), o)
-          && map.replace(e.getKey(), o, o.staleFrom(now))) {
-        marked++;
+      if (e.getValue() instanceof CachedObject o && test.test(e.getKey(), o)) {
+        CachedObject stale = o.staleFrom(now);
+        // The old entry's reference keeps the shared body alive while the copy takes its own.
+        if (entering(stale)) {
+          if (map.replace(e.getKey(), o, stale)) {
+            marked++;
+          } else {
+            leaving(stale);
+          }
+        }
       }
     }
     return marked;
@@ -238,6 +300,30 @@ public final class CacheStore {
   /** Entries removed because the byte budget was exceeded (not expiry). */
   public long evictionCount() {
     return evictions.get();
+  }
+
+  /** Bytes of the direct (off-heap) bodies the entries hold now; part of {@link #weightedSize}. */
+  public long directBytes() {
+    return directBytes.get();
+  }
+
+  /**
+   * Removes every entry, giving back their bodies' references, and refuses later stores. Bodies
+   * still being written are freed when their writes complete.
+   */
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    OPEN_BUDGETS.addAndGet(-byteBudget);
+    cache.invalidateAll();
+    cache.cleanUp();
+  }
+
+  /** The sum of the byte budgets of the stores open in this JVM (not closed). */
+  public static long openBudgets() {
+    return OPEN_BUDGETS.get();
   }
 
   /** Runs pending expiry and eviction work now; for tests and metrics scrapes. */

@@ -2,7 +2,6 @@ package io.strata.core.cache;
 
 import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,11 +25,19 @@ import java.util.Set;
  */
 public final class CachedObject {
   /**
-   * What an entry without headers costs on the heap beyond its body, measured with {@code
-   * EntryOverhead} (Caffeine's node and map entry ~98 B, the key with its path ~104 B, this object
-   * 56 B, the body's {@code Buffer} wrappers and array header 96 B), rounded up.
+   * What an entry without headers costs on the heap beyond its body bytes, measured with {@code
+   * EntryOverhead} (294 B: Caffeine's node and map entry ~98 B, the key with its path ~104 B, this
+   * object 56 B, the {@link StoredBody} 16 B and its array's header 16 B, plus the array's padding
+   * to 8 bytes), rounded up.
    */
-  static final int ENTRY_OVERHEAD_BYTES = 368;
+  static final int ENTRY_OVERHEAD_BYTES = 304;
+
+  /**
+   * What a direct body adds on the heap to {@link #ENTRY_OVERHEAD_BYTES} (its Netty buffer, the
+   * JDK's {@code DirectByteBuffer} and cleaner, instead of the array header): about 150 B measured
+   * with {@code EntryOverhead} on 64 KiB bodies, rounded up. Its bytes are charged as any body's.
+   */
+  static final int DIRECT_BODY_OVERHEAD_BYTES = 160;
 
   /**
    * What one stored header costs beyond its value's characters (its array slots and the value's own
@@ -49,7 +56,7 @@ public final class CachedObject {
   /** Name, value, name, value...: names are {@link AsciiString}s, values {@link String}s. */
   private final CharSequence[] headers;
 
-  private final Buffer body;
+  private final StoredBody body;
   private final long responseTimeMillis;
   private final long correctedInitialAgeMillis;
   private final CacheDecision decision;
@@ -65,7 +72,7 @@ public final class CachedObject {
   public CachedObject(
       int status,
       MultiMap headers,
-      Buffer body,
+      StoredBody body,
       long responseTimeMillis,
       long correctedInitialAgeMillis,
       CacheDecision decision) {
@@ -75,7 +82,7 @@ public final class CachedObject {
   private CachedObject(
       int status,
       MultiMap headers,
-      Buffer body,
+      StoredBody body,
       long responseTimeMillis,
       long correctedInitialAgeMillis,
       CacheDecision decision,
@@ -93,7 +100,7 @@ public final class CachedObject {
   private CachedObject(
       int status,
       CharSequence[] headers,
-      Buffer body,
+      StoredBody body,
       long responseTimeMillis,
       long correctedInitialAgeMillis,
       CacheDecision decision,
@@ -179,7 +186,12 @@ public final class CachedObject {
     rendered = value;
   }
 
-  public Buffer body() {
+  /**
+   * The body. A direct body is freed once the entry has left the store and its last write
+   * completed: take a reference ({@link StoredBody#retain()}) before reading it outside the store's
+   * lookup.
+   */
+  public StoredBody body() {
     return body;
   }
 
@@ -194,11 +206,15 @@ public final class CachedObject {
   }
 
   /**
-   * Bytes this entry is charged against the node's byte budget: the body, each header's value and
-   * overhead, and the measured fixed cost. Computed when asked (when stored), not kept.
+   * Bytes this entry is charged against the node's byte budget: the body (on the heap or direct),
+   * each header's value and overhead, and the measured fixed cost. Computed when asked (when
+   * stored), not kept.
    */
   public int weight() {
-    long bytes = (long) body.length() + ENTRY_OVERHEAD_BYTES;
+    long bytes =
+        (long) body.length()
+            + ENTRY_OVERHEAD_BYTES
+            + (body.isDirect() ? DIRECT_BODY_OVERHEAD_BYTES : 0);
     for (int i = 1; i < headers.length; i += 2) {
       bytes += headers[i].length() + HEADER_OVERHEAD_BYTES;
     }

@@ -16,6 +16,11 @@ import java.util.List;
  * upstream is paused while the slowest reader lags by more than {@link #MAX_LAG_BYTES}: memory per
  * fill stays bounded whatever the body size.
  *
+ * <p>When the body is complete and was kept, it becomes one {@link StoredBody} (what is stored),
+ * and readers that have not started yet get it in one piece. The fill holds a reference on it until
+ * the fill is detached and its last reader has left; each {@link Read} that carries it carries a
+ * reference of its own for the reader.
+ *
  * <p>Thread-safe: state is guarded by {@code this}; callbacks are made outside the lock.
  */
 public final class Fill {
@@ -38,12 +43,16 @@ public final class Fill {
   }
 
   /**
-   * What {@link #read} found at a reader's position: a chunk, the end, a failure, or none (nothing
-   * yet).
+   * What {@link #read} found at a reader's position: a chunk, the whole body, the end, a failure,
+   * or none (nothing yet).
+   *
+   * @param whole the complete body, for a reader that had read nothing; it carries one reference
+   *     the reader must give back ({@link StoredBody#release()}), typically when its write
+   *     completes. The end follows it.
    */
-  public record Read(Buffer chunk, boolean end, Throwable error) {
-    static final Read NOTHING_YET = new Read(null, false, null);
-    static final Read END = new Read(null, true, null);
+  public record Read(Buffer chunk, StoredBody whole, boolean end, Throwable error) {
+    static final Read NOTHING_YET = new Read(null, null, false, null);
+    static final Read END = new Read(null, null, true, null);
   }
 
   /** Called once, outside any lock, when a fill stops being joinable. */
@@ -54,6 +63,7 @@ public final class Fill {
   private static final class Position {
     final Reader reader;
     long chunkIndex;
+    boolean tookWhole;
 
     Position(Reader reader) {
       this.reader = reader;
@@ -70,8 +80,13 @@ public final class Fill {
   private long receivedBytes;
   private ResponseHead head;
 
-  /** The whole body once it is complete and was kept (what is stored), else null. */
-  private Buffer whole;
+  /**
+   * The whole body once it is complete and was kept (what is stored), else null; the fill holds a
+   * reference on it until {@link #wholeReleased}.
+   */
+  private StoredBody whole;
+
+  private boolean wholeReleased;
 
   private Throwable error;
 
@@ -118,10 +133,15 @@ public final class Fill {
   public void leave(Reader reader) {
     boolean abort;
     boolean resume;
+    StoredBody release;
     synchronized (this) {
       readers.removeIf(p -> p.reader == reader);
       abort = readers.isEmpty() && !keepAll && !ended && error == null;
       resume = releasePassedChunks();
+      release = wholeToRelease();
+    }
+    if (release != null) {
+      release.release();
     }
     if (abort && upstream != null) {
       upstream.abort();
@@ -206,11 +226,12 @@ public final class Fill {
 
   /**
    * Marks the body complete. When every byte was kept and the declared length (if any) matched,
-   * {@code store} receives the whole body before the fill stops being joinable, so no request can
-   * fall between the fill and the store and cause a second upstream request.
+   * {@code store} receives the whole body, copied once into a {@link StoredBody}, before the fill
+   * stops being joinable, so no request can fall between the fill and the store and cause a second
+   * upstream request. {@code store} must take its own reference if it keeps the body.
    */
-  public void end(java.util.function.Consumer<Buffer> store) {
-    Buffer whole = null;
+  public void end(java.util.function.Consumer<StoredBody> store) {
+    StoredBody whole = null;
     synchronized (this) {
       if (error != null || ended) {
         return;
@@ -222,25 +243,59 @@ public final class Fill {
       } else {
         ended = true;
         if (keepAll) {
-          whole = Buffer.buffer((int) receivedBytes);
-          for (Buffer b : chunks) {
-            whole.appendBuffer(b);
-          }
+          whole = StoredBody.copyOf(chunks, (int) receivedBytes);
           this.whole = whole;
         }
       }
     }
+    finish(whole, store);
+  }
+
+  /**
+   * Completes the fill with a body already stored (a 304 confirmed it): no chunk is read, every
+   * reader gets {@code body} in one piece, then {@code store} receives it as {@link #end} would
+   * hand it. The caller holds a reference on {@code body} for the duration of the call.
+   */
+  public void complete(StoredBody body, java.util.function.Consumer<StoredBody> store) {
+    synchronized (this) {
+      if (error != null || ended || !chunks.isEmpty() || !body.retain()) {
+        throw new IllegalStateException("complete: the fill already has a body or an end");
+      }
+      ended = true;
+      whole = body;
+    }
+    finish(body, store);
+  }
+
+  private void finish(StoredBody whole, java.util.function.Consumer<StoredBody> store) {
     if (whole != null) {
       store.accept(whole);
     }
     boolean detachNow;
+    StoredBody release;
     synchronized (this) {
       detachNow = markDetached();
+      release = wholeToRelease();
     }
     if (detachNow) {
       detach.detached(this);
     }
+    if (release != null) {
+      release.release();
+    }
     wakeAll();
+  }
+
+  /**
+   * The whole body when the fill's reference on it is due back (detached, no reader left), once;
+   * else null. Called under the lock.
+   */
+  private StoredBody wholeToRelease() {
+    if (whole == null || wholeReleased || !detached || !readers.isEmpty()) {
+      return null;
+    }
+    wholeReleased = true;
+    return whole;
   }
 
   /** Ends the fill with a failure; readers that already sent a head must cut their connection. */
@@ -270,23 +325,24 @@ public final class Fill {
     Read result;
     synchronized (this) {
       if (error != null) {
-        return new Read(null, false, error);
+        return new Read(null, null, false, error);
       }
       Position p = position(reader);
       if (p == null) {
         return Read.END;
       }
       long available = firstChunkIndex + chunks.size();
-      if (p.chunkIndex == 0 && whole != null && chunks.size() > 1) {
-        // A reader that starts after the body is complete gets it in one piece (the buffer that
-        // is stored), so it is written once rather than chunk by chunk.
+      if (p.chunkIndex == 0 && !p.tookWhole && whole != null && !wholeReleased && whole.retain()) {
+        // A reader that starts after the body is complete gets it in one piece (the body that is
+        // stored), so it is written once rather than chunk by chunk, without a copy.
         p.chunkIndex = available;
-        return new Read(whole, false, null);
+        p.tookWhole = true;
+        return new Read(null, whole, false, null);
       }
       if (p.chunkIndex < available) {
         Buffer chunk = chunks.get((int) (p.chunkIndex - firstChunkIndex));
         p.chunkIndex++;
-        result = new Read(chunk, false, null);
+        result = new Read(chunk, null, false, null);
         resume = !keepAll && releasePassedChunks();
       } else {
         return ended ? Read.END : Read.NOTHING_YET;

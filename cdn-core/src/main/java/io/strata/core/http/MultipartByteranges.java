@@ -120,6 +120,19 @@ public final class MultipartByteranges {
     return "multipart/byteranges; boundary=" + boundary;
   }
 
+  /**
+   * The delimiter and part headers written before range {@code i}'s bytes, for writers that send
+   * the parts without building the whole body.
+   */
+  public byte[] partHead(int i) {
+    return partHeads[i].clone();
+  }
+
+  /** The close delimiter written after the last part. */
+  public byte[] closeDelimiter() {
+    return close.clone();
+  }
+
   /** The exact number of bytes {@link #render(Buffer)} produces. */
   public long contentLength() {
     return contentLength;

@@ -38,6 +38,11 @@ public final class RangeWindow {
     return part;
   }
 
+  /** The range this window cuts out. */
+  public ByteRange range() {
+    return range;
+  }
+
   /** True once the body offset has passed the range's last byte. */
   public boolean isComplete() {
     return offset > range.last();

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.strata.core.cache.CacheStore;
 import io.strata.core.cache.FillRegistry;
+import io.strata.core.cache.StoredBody;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -97,6 +98,17 @@ public final class NodeMetrics {
         .baseUnit("bytes")
         .description("Configured byte budget of the store")
         .tags(tags)
+        .register(registry);
+    Gauge.builder("strata.cache.direct", store, CacheStore::directBytes)
+        .baseUnit("bytes")
+        .description("Bytes of stored bodies held off-heap (direct memory), part of the size")
+        .tags(tags)
+        .register(registry);
+    // Per JVM: stored bodies not yet freed, including those still being written after their
+    // entry left a store.
+    Gauge.builder("strata.bodies.direct", StoredBody::directBytes)
+        .baseUnit("bytes")
+        .description("Direct memory held by stored bodies in this JVM, in stores or being written")
         .register(registry);
     Gauge.builder("strata.cache.entries", store, CacheStore::entryCount)
         .description("Objects held in the store")

@@ -230,16 +230,29 @@ public final class CachingProxy implements Handler<HttpServerRequest> {
     long now = clock.millis();
     CachedObject stored = lookup.object();
     String servedBecause = stored == null ? null : servableWithoutUpstream(stored, now);
-    if (servedBecause != null) {
-      metrics.hit();
-      if (servedBecause.equals("stale-while-revalidate")) {
-        revalidateInBackground(ex, key, stored);
-      }
-      if (!ex.errorHook().test(stored.status())) {
-        StoredResponses.writeHit(
-            ex.request(), stored, now, hitHeaders, servedBecause.isEmpty() ? null : servedBecause);
+    // Held while this request decides and writes: an entry removed meanwhile on another event
+    // loop frees its body once the last holder lets go. Freed already: the entry is gone.
+    if (servedBecause != null && stored.body().retain()) {
+      try {
+        metrics.hit();
+        if (servedBecause.equals("stale-while-revalidate")) {
+          revalidateInBackground(ex, key, stored);
+        }
+        if (!ex.errorHook().test(stored.status())) {
+          StoredResponses.writeHit(
+              ex.request(),
+              stored,
+              now,
+              hitHeaders,
+              servedBecause.isEmpty() ? null : servedBecause);
+        }
+      } finally {
+        stored.body().release();
       }
       return;
+    }
+    if (servedBecause != null) {
+      stored = null;
     }
     String fwd = stored != null ? "stale" : key.variant().isEmpty() ? "uri-miss" : "vary-miss";
     fill(ex, key, stored, fwd);

@@ -3,6 +3,7 @@ package io.strata.core.proxy;
 import io.strata.core.cache.CachedObject;
 import io.strata.core.cache.Fill;
 import io.strata.core.cache.ResponseHead;
+import io.strata.core.cache.StoredBody;
 import io.strata.core.cache.Vary;
 import io.strata.core.http.ByteRanges;
 import io.strata.core.http.NotModifiedHeaders;
@@ -151,6 +152,10 @@ final class FillReader implements Fill.Reader {
     while (!response.writeQueueFull()) {
       Fill.Read read = pending != null ? pending : fill.read(this);
       pending = null;
+      if (read.whole() != null) {
+        writeWhole(read.whole());
+        return;
+      }
       if (read.chunk() != null) {
         if (window == null) {
           // Reading one ahead: when the end follows, head, body and end go out as one write (one
@@ -199,6 +204,26 @@ final class FillReader implements Fill.Reader {
   }
 
   /**
+   * Ends the response with the complete stored body (or the range's part of it), which the fill
+   * handed over with a reference for this reader: head, body and end in one write, no copy.
+   */
+  private void writeWhole(StoredBody whole) {
+    finish();
+    if (window == null) {
+      BodyWrites.end(response, whole, 0, whole.length());
+      return;
+    }
+    long from = window.range().first();
+    long to = Math.min(window.range().last() + 1, whole.length());
+    if (from >= to) {
+      whole.release();
+      response.end();
+      return;
+    }
+    BodyWrites.end(response, whole, (int) from, (int) (to - from));
+  }
+
+  /**
    * A joiner whose header values select another variant than the starter's must not be served this
    * response: it leaves and fills its own variant.
    */
@@ -223,7 +248,8 @@ final class FillReader implements Fill.Reader {
     if (stale == null || !stale.servableOnError(now)) {
       return false;
     }
-    StoredResponses.write(
+    // False when the stale object's body was freed meanwhile: it is gone, the error is sent.
+    return StoredResponses.write(
         request,
         stale,
         now,
@@ -237,7 +263,6 @@ final class FillReader implements Fill.Reader {
             collapsed,
             stale.ttlSeconds(now),
             "served-stale-on-error"));
-    return true;
   }
 
   /**

@@ -65,16 +65,19 @@ final class FillStarter {
    * for a cached OPTIONS key.
    *
    * @param key the key the fill and the result are stored under (a variant key, or the primary)
-   * @param stale the stored object being revalidated, or null on a plain miss
+   * @param found the stored object being revalidated, or null on a plain miss
    */
   void start(
       Fill fill,
       CacheKey key,
-      CachedObject stale,
+      CachedObject found,
       Route route,
       HttpServerRequest request,
       String viewerHost,
       String id) {
+    // The stale object's body is held until the upstream answers: a 304 serves and stores it
+    // again. When it was freed meanwhile (its entry left the store), the whole object is fetched.
+    CachedObject stale = found != null && found.body().retain() ? found : null;
     Context context = Vertx.currentContext();
     long sentAtMillis = clock.millis();
     long sentAtNanos = System.nanoTime();
@@ -104,107 +107,134 @@ final class FillStarter {
         .send(upstreamRequest)
         .onComplete(
             ar -> {
-              if (ar.failed()) {
-                metrics.upstreamError();
-                LOG.log(
-                    System.Logger.Level.WARNING,
-                    "{0}: upstream failed for {1}: {2} ({3})",
+              try {
+                answered(
+                    ar,
+                    fill,
+                    key,
+                    stale,
+                    route,
+                    context,
+                    sentAtMillis,
+                    sentAtNanos,
                     id,
-                    key.path(),
-                    UpstreamFailure.of(ar.cause()).tag(),
-                    String.valueOf(ar.cause().getMessage()));
-                openErrorWindow(key, stale);
-                fill.fail(ar.cause());
-                return;
+                    normalizer,
+                    requestHeaders);
+              } finally {
+                if (stale != null) {
+                  stale.body().release();
+                }
               }
-              metrics.upstreamLatency(System.nanoTime() - sentAtNanos);
-              HttpClientResponse response = ar.result();
-              long now = clock.millis();
-              long initialAge =
-                  CachedObject.correctedInitialAgeMillis(
-                      sentAtMillis,
-                      now,
-                      nonNegativeLong(response.headers().get(StrataHeaders.AGE)),
-                      HttpDate.parseHttpDateMillis(response.headers().get("Date")));
-              if (response.statusCode() == 304 && stale != null) {
-                refresh(fill, key, stale, route, response, now, initialAge, requestHeaders);
-                return;
-              }
-              if (response.statusCode() >= 500) {
-                openErrorWindow(key, stale);
-              }
-              ResponseHead upstreamHead =
-                  headOf(
-                      response,
-                      route,
-                      now,
-                      initialAge,
-                      stale != null && stale.servableOnError(now));
-              Compressibility.Decision compression =
-                  Compressibility.decide(
-                      route.behavior().compress(),
-                      key.acceptEncoding(),
-                      upstreamHead.status(),
-                      response.headers(),
-                      upstreamHead.lifetimeSeconds());
-              ContentEncoder encoder =
-                  compression.compress() ? ContentEncoder.create(compression.coding()) : null;
-              ResponseHead head =
-                  encoder == null ? upstreamHead : compressed(upstreamHead, encoder);
-              fill.head(head, control(context, response));
-              response.handler(
-                  chunk -> {
-                    metrics.bytesIn(chunk.length());
-                    if (encoder == null) {
-                      fill.chunk(chunk);
-                    } else {
-                      Buffer out = encoder.encode(chunk);
-                      if (out.length() > 0) {
-                        fill.chunk(out);
-                      }
-                    }
-                  });
-              response.exceptionHandler(
-                  err -> {
-                    metrics.upstreamError();
-                    LOG.log(
-                        System.Logger.Level.WARNING,
-                        "{0}: upstream body failed for {1}: {2}",
-                        id,
-                        key.path(),
-                        String.valueOf(err.getMessage()));
-                    if (encoder != null) {
-                      encoder.close();
-                    }
-                    fill.fail(err);
-                  });
-              response.endHandler(
-                  v -> {
-                    if (encoder != null) {
-                      Buffer tail = encoder.finish();
-                      if (tail.length() > 0) {
-                        fill.chunk(tail);
-                      }
-                    }
-                    fill.end(
-                        body -> {
-                          MultiMap stored =
-                              MultiMap.caseInsensitiveMultiMap().addAll(head.headers());
-                          stored.set("Content-Length", Integer.toString(body.length()));
-                          store.put(
-                              key.primary(),
-                              name -> requestHeaders.getAll(name),
-                              normalizer,
-                              new CachedObject(
-                                  head.status(),
-                                  stored,
-                                  body,
-                                  head.responseTimeMillis(),
-                                  head.correctedInitialAgeMillis(),
-                                  head.decision()));
-                        });
-                  });
             });
+  }
+
+  private void answered(
+      io.vertx.core.AsyncResult<HttpClientResponse> ar,
+      Fill fill,
+      CacheKey key,
+      CachedObject stale,
+      Route route,
+      Context context,
+      long sentAtMillis,
+      long sentAtNanos,
+      String id,
+      BiFunction<String, String, String> normalizer,
+      MultiMap requestHeaders) {
+    if (ar.failed()) {
+      metrics.upstreamError();
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "{0}: upstream failed for {1}: {2} ({3})",
+          id,
+          key.path(),
+          UpstreamFailure.of(ar.cause()).tag(),
+          String.valueOf(ar.cause().getMessage()));
+      openErrorWindow(key, stale);
+      fill.fail(ar.cause());
+      return;
+    }
+    metrics.upstreamLatency(System.nanoTime() - sentAtNanos);
+    HttpClientResponse response = ar.result();
+    long now = clock.millis();
+    long initialAge =
+        CachedObject.correctedInitialAgeMillis(
+            sentAtMillis,
+            now,
+            nonNegativeLong(response.headers().get(StrataHeaders.AGE)),
+            HttpDate.parseHttpDateMillis(response.headers().get("Date")));
+    if (response.statusCode() == 304 && stale != null) {
+      refresh(fill, key, stale, route, response, now, initialAge, requestHeaders);
+      return;
+    }
+    if (response.statusCode() >= 500) {
+      openErrorWindow(key, stale);
+    }
+    ResponseHead upstreamHead =
+        headOf(response, route, now, initialAge, stale != null && stale.servableOnError(now));
+    Compressibility.Decision compression =
+        Compressibility.decide(
+            route.behavior().compress(),
+            key.acceptEncoding(),
+            upstreamHead.status(),
+            response.headers(),
+            upstreamHead.lifetimeSeconds());
+    ContentEncoder encoder =
+        compression.compress() ? ContentEncoder.create(compression.coding()) : null;
+    ResponseHead head = encoder == null ? upstreamHead : compressed(upstreamHead, encoder);
+    fill.head(head, control(context, response));
+    response.handler(
+        chunk -> {
+          metrics.bytesIn(chunk.length());
+          if (encoder == null) {
+            fill.chunk(chunk);
+          } else {
+            Buffer out = encoder.encode(chunk);
+            if (out.length() > 0) {
+              fill.chunk(out);
+            }
+          }
+        });
+    response.exceptionHandler(
+        err -> {
+          metrics.upstreamError();
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "{0}: upstream body failed for {1}: {2}",
+              id,
+              key.path(),
+              String.valueOf(err.getMessage()));
+          if (encoder != null) {
+            encoder.close();
+          }
+          fill.fail(err);
+        });
+    response.endHandler(
+        v -> {
+          if (encoder != null) {
+            Buffer tail = encoder.finish();
+            if (tail.length() > 0) {
+              fill.chunk(tail);
+            }
+          }
+          fill.end(
+              body -> {
+                MultiMap stored = MultiMap.caseInsensitiveMultiMap().addAll(head.headers());
+                stored.set("Content-Length", Integer.toString(body.length()));
+                // The store takes its own reference; the fill keeps its own for its
+                // readers.
+                store.put(
+                    key.primary(),
+                    name -> requestHeaders.getAll(name),
+                    normalizer,
+                    new CachedObject(
+                        head.status(),
+                        stored,
+                        body,
+                        head.responseTimeMillis(),
+                        head.correctedInitialAgeMillis(),
+                        head.decision()));
+              });
+        });
   }
 
   /** A 304 confirmed the stale object: store it refreshed and serve its body as this fill. */
@@ -226,8 +256,9 @@ final class FillStarter {
     // The 304 has no body worth reading; let it finish so the connection is reused.
     response.handler(b -> {});
     fill.head(ResponseHead.refreshed(refreshed, now), NO_CONTROL);
-    fill.chunk(refreshed.body());
-    fill.end(
+    // The stored body itself, not a copy: the caller holds a reference on it during this call.
+    fill.complete(
+        refreshed.body(),
         body ->
             store.put(
                 key.primary(),

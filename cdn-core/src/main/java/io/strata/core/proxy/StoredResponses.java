@@ -1,6 +1,7 @@
 package io.strata.core.proxy;
 
 import io.strata.core.cache.CachedObject;
+import io.strata.core.cache.StoredBody;
 import io.strata.core.compress.AcceptEncoding;
 import io.strata.core.http.ByteRange;
 import io.strata.core.http.ByteRanges;
@@ -9,6 +10,7 @@ import io.strata.core.http.NotModifiedHeaders;
 import io.strata.core.http.Preconditions;
 import io.strata.core.http.RangeDecision;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -19,6 +21,8 @@ import java.util.function.Function;
 /**
  * Writes a stored object to a viewer — a hit, or a stale object served where allowed — answering
  * the viewer's own conditional request (304, 412) and {@code Range} (206, multipart, 416) from it.
+ * The body (or its ranges) goes out as views of the stored memory ({@link BodyWrites}), never a
+ * copy.
  */
 final class StoredResponses {
   private StoredResponses() {}
@@ -27,28 +31,55 @@ final class StoredResponses {
    * A hit: {@code object} served without going upstream, fresh ({@code detail} null) or stale where
    * allowed ({@code detail} {@code stale-while-revalidate} or {@code error-window}).
    */
-  static void writeHit(
+  static boolean writeHit(
       HttpServerRequest request,
       CachedObject object,
       long nowMillis,
       HitHeaders tier,
       String detail) {
-    write(request, object, StrataHeaders.HIT, tier.hit(object, nowMillis, detail));
+    return write(request, object, StrataHeaders.HIT, tier.hit(object, nowMillis, detail));
   }
 
-  /** Another response from a stored object, with its own {@code Cache-Status} member. */
-  static void write(
+  /**
+   * Another response from a stored object, with its own {@code Cache-Status} member.
+   *
+   * @return false, with nothing written, when the object's body has been freed (the entry left the
+   *     store and its last write completed): the caller must treat the object as gone
+   */
+  static boolean write(
       HttpServerRequest request,
       CachedObject object,
       long nowMillis,
       HitHeaders tier,
       String xCache,
       String cacheStatusMember) {
-    write(request, object, xCache, tier.other(object, nowMillis, cacheStatusMember));
+    return write(request, object, xCache, tier.other(object, nowMillis, cacheStatusMember));
   }
 
-  private static void write(
+  private static boolean write(
       HttpServerRequest request, CachedObject object, String xCache, HitHeaders.Rendered tier) {
+    StoredBody body = object.body();
+    if (!body.retain()) {
+      return false;
+    }
+    boolean handedOver = false;
+    try {
+      handedOver = write(request, object, body, xCache, tier);
+    } finally {
+      if (!handedOver) {
+        body.release();
+      }
+    }
+    return true;
+  }
+
+  /** Writes the response; true when the reference on {@code body} went to a write. */
+  private static boolean write(
+      HttpServerRequest request,
+      CachedObject object,
+      StoredBody body,
+      String xCache,
+      HitHeaders.Rendered tier) {
     HttpServerResponse response = request.response();
     String date = object.header("Date");
     Preconditions.Outcome precondition =
@@ -66,7 +97,7 @@ final class StoredResponses {
       }
       tierHeaders(response.headers(), object.status(), xCache, tier);
       response.end();
-      return;
+      return false;
     }
     RangeDecision range =
         object.status() == 200
@@ -74,7 +105,7 @@ final class StoredResponses {
                 request.method().name(),
                 request.getHeader("Range"),
                 request.getHeader("If-Range"),
-                object.body().length(),
+                body.length(),
                 object.etag(),
                 object.lastModified(),
                 date)
@@ -99,19 +130,19 @@ final class StoredResponses {
         headers
             .set("Content-Type", multipart.contentType())
             .set("Content-Length", Long.toString(multipart.contentLength()));
-        response.end(multipart.render(object.body()));
-      } else {
-        ByteRange r = partial.first();
-        headers
-            .set("Content-Range", partial.contentRange())
-            .set("Content-Length", Long.toString(r.length()));
-        response.end(object.body().slice((int) r.first(), (int) r.last() + 1));
+        writeParts(response, body, partial, multipart);
+        return false;
       }
-      return;
+      ByteRange r = partial.first();
+      headers
+          .set("Content-Range", partial.contentRange())
+          .set("Content-Length", Long.toString(r.length()));
+      BodyWrites.end(response, body, (int) r.first(), (int) r.length());
+      return true;
     }
     if (range instanceof RangeDecision.Unsatisfiable unsatisfiable) {
       endUnsatisfiable(response, unsatisfiable);
-      return;
+      return false;
     }
     response.setStatusCode(object.status());
     if (object.status() == 200) {
@@ -119,9 +150,30 @@ final class StoredResponses {
     }
     if (head) {
       response.end();
-    } else {
-      response.end(object.body());
+      return false;
     }
+    BodyWrites.end(response, body, 0, body.length());
+    return true;
+  }
+
+  /**
+   * A {@code multipart/byteranges} body: each part's delimiter and headers, then a view of its
+   * range, then the close delimiter; each view takes its own reference (the caller holds one).
+   */
+  private static void writeParts(
+      HttpServerResponse response,
+      StoredBody body,
+      RangeDecision.Partial partial,
+      MultipartByteranges multipart) {
+    List<ByteRange> ranges = partial.ranges();
+    for (int i = 0; i < ranges.size(); i++) {
+      ByteRange r = ranges.get(i);
+      response.write(Buffer.buffer(multipart.partHead(i)));
+      if (body.retain()) {
+        BodyWrites.write(response, body, (int) r.first(), (int) r.length());
+      }
+    }
+    response.end(Buffer.buffer(multipart.closeDelimiter()));
   }
 
   private static void tierHeaders(

@@ -3,6 +3,7 @@ package io.strata.core.server;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.strata.core.cache.CacheStore;
 import io.strata.core.cache.FillRegistry;
+import io.strata.core.cache.StoredBody;
 import io.strata.core.metrics.NodeMetrics;
 import io.strata.core.proxy.CachingProxy;
 import io.strata.core.proxy.FastHits;
@@ -103,6 +104,7 @@ public final class CacheNode {
       ViewerPipeline viewer,
       TlsSettings tls) {
     CacheStore store = new CacheStore(byteBudget, STALE_RETENTION_MILLIS, clock);
+    warnWhenDirectMemoryIsShort(tier, byteBudget);
     FillRegistry fills = new FillRegistry();
     NodeMetrics metrics = new NodeMetrics(registry, tier.role(), tier.nodeId(), store, fills);
     AtomicReference<Router> routes = new AtomicReference<>(router);
@@ -196,11 +198,38 @@ public final class CacheNode {
     return store;
   }
 
+  /** Stops listening, then frees the store (its direct bodies once their last writes end). */
   public Future<Void> close() {
     upstream.close();
-    if (tlsListener != null) {
-      return tlsListener.close().eventually(listener::close);
+    Future<Void> closed =
+        tlsListener != null ? tlsListener.close().eventually(listener::close) : listener.close();
+    return closed.andThen(done -> store.close());
+  }
+
+  /**
+   * Large bodies are stored in direct memory, within what the JVM's limit leaves for them ({@link
+   * StoredBody#directCapacity()}), shared by every store in the JVM; beyond it they are kept on the
+   * heap. Said once at start, with the flag that changes it, when the open stores' budgets could
+   * hold more large bodies than that.
+   */
+  private static void warnWhenDirectMemoryIsShort(TierSettings tier, long byteBudget) {
+    long capacity = StoredBody.directCapacity();
+    long budgets = CacheStore.openBudgets();
+    if (budgets > capacity) {
+      System.getLogger(CacheNode.class.getName())
+          .log(
+              System.Logger.Level.WARNING,
+              "{0} {1}: cache byte budgets in this JVM ({2} MiB, this node {3} MiB) exceed the {4}"
+                  + " MiB of direct memory it leaves for stored bodies; bodies of {5} KiB and more"
+                  + " beyond that are kept on the heap (slower hits). Start Java with"
+                  + " -XX:MaxDirectMemorySize={6}m to store them all off-heap",
+              tier.role(),
+              tier.nodeId(),
+              Long.toString(budgets >> 20),
+              Long.toString(byteBudget >> 20),
+              Long.toString(capacity >> 20),
+              Integer.toString(StoredBody.DIRECT_MIN_BYTES >> 10),
+              Long.toString((budgets + Math.max(64L << 20, budgets / 7)) / (1 << 20) + 1));
     }
-    return listener.close();
   }
 }

@@ -64,8 +64,15 @@ class FillTest {
 
   private static String drain(Fill fill, Fill.Reader reader) {
     StringBuilder sb = new StringBuilder();
-    for (Fill.Read r = fill.read(reader); r.chunk() != null; r = fill.read(reader)) {
-      sb.append(r.chunk().toString());
+    for (Fill.Read r = fill.read(reader);
+        r.chunk() != null || r.whole() != null;
+        r = fill.read(reader)) {
+      if (r.whole() != null) {
+        sb.append(r.whole().heapCopy().toString());
+        r.whole().release();
+      } else {
+        sb.append(r.chunk().toString());
+      }
     }
     return sb.toString();
   }
@@ -109,7 +116,7 @@ class FillTest {
 
     fill.end(
         body -> {
-          stored.set(body.toString());
+          stored.set(body.heapCopy().toString());
           detachedWhenStored.add(detached.get());
         });
 
@@ -132,7 +139,7 @@ class FillTest {
     fill.join(reader);
     fill.head(head(10, 60), upstream);
     fill.chunk(Buffer.buffer("abc"));
-    AtomicReference<Buffer> stored = new AtomicReference<>();
+    AtomicReference<StoredBody> stored = new AtomicReference<>();
 
     fill.end(stored::set);
 
@@ -210,11 +217,11 @@ class FillTest {
 
     fill.leave(reader);
     fill.chunk(Buffer.buffer("abc"));
-    AtomicReference<Buffer> stored = new AtomicReference<>();
+    AtomicReference<StoredBody> stored = new AtomicReference<>();
     fill.end(stored::set);
 
     assertEquals(0, upstream.aborts);
-    assertEquals("abc", stored.get().toString());
+    assertEquals("abc", stored.get().heapCopy().toString());
   }
 
   @Test
@@ -247,14 +254,14 @@ class FillTest {
     assertEquals("ab", fill.read(early).chunk().toString());
     fill.chunk(Buffer.buffer("cd"));
     fill.chunk(Buffer.buffer("ef"));
-    AtomicReference<Buffer> stored = new AtomicReference<>();
+    AtomicReference<StoredBody> stored = new AtomicReference<>();
     Reader late = new Reader();
     fill.join(late);
     fill.end(stored::set);
 
     Fill.Read whole = fill.read(late);
-    assertEquals("abcdef", whole.chunk().toString());
-    assertSame(stored.get(), whole.chunk(), "the stored buffer, not a copy");
+    assertEquals("abcdef", whole.whole().heapCopy().toString());
+    assertSame(stored.get(), whole.whole(), "the stored body, not a copy");
     assertTrue(fill.read(late).end());
     // A reader part-way through goes on chunk by chunk.
     assertEquals("cdef", drain(fill, early));

@@ -26,7 +26,7 @@ class InvalidationTest {
     return new CachedObject(
         200,
         headers,
-        Buffer.buffer("x"),
+        io.strata.core.cache.StoredBody.copyOf(Buffer.buffer("x")),
         0,
         0,
         new io.strata.core.cache.CacheDecision(true, 600, false, 0, -1, false, ""));

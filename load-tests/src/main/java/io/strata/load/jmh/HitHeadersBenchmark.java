@@ -7,7 +7,6 @@ import io.strata.core.cache.CacheDecision;
 import io.strata.core.cache.CachedObject;
 import io.strata.core.proxy.RequestIds;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +75,7 @@ public class HitHeadersBenchmark {
         new CachedObject(
             200,
             stored,
-            Buffer.buffer(new byte[1024]),
+            io.strata.core.cache.StoredBody.heap(new byte[1024]),
             System.currentTimeMillis(),
             0,
             new CacheDecision(true, 3600, false, 0, -1, false, ""));

@@ -1,7 +1,6 @@
 package io.strata.core.server.netty;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
 
 /**
  * Answers a plain cache hit below the HTTP server, as bytes, when the request is simple enough that
@@ -10,8 +9,9 @@ import io.netty.buffer.ByteBufAllocator;
  */
 public interface HitFastPath {
   /**
-   * The whole response to a {@code GET} or {@code HEAD} request, or {@code null} to leave the
-   * request to the HTTP server (anything but a fresh, plain 200 hit).
+   * Writes the whole response to a {@code GET} or {@code HEAD} request to {@code ctx} (without
+   * flushing) and returns true, or writes nothing and returns false to leave the request to the
+   * HTTP server (anything but a fresh, plain 200 hit). What it writes, Netty releases.
    *
    * @param head whether the method is {@code HEAD} (no body is written)
    * @param host the {@code Host} header in alias form: lower case, without port
@@ -19,8 +19,8 @@ public interface HitFastPath {
    * @param acceptEncoding the {@code Accept-Encoding} value, or {@code null} when absent
    * @param tls whether the connection is HTTPS
    */
-  ByteBuf answer(
-      ByteBufAllocator alloc,
+  boolean answer(
+      ChannelHandlerContext ctx,
       boolean head,
       String host,
       String path,

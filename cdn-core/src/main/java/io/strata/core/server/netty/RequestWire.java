@@ -139,7 +139,7 @@ final class RequestWire extends ChannelInboundHandlerAdapter {
    * The hit fast path: while the buffer starts with a complete simple request head ({@link
    * SimpleHead}) at a request boundary, with every earlier request of the connection answered by
    * the HTTP server already (so nothing is written in the middle of or before one of its
-   * responses), and the fast path answers it, writes the answer and consumes the head. The rest of
+   * responses), and the fast path answers it (writing the answer), consumes the head. The rest of
    * the buffer, from the first request it does not answer, goes on to the HTTP server unchanged.
    *
    * @return true when the whole buffer was consumed (and released)
@@ -154,20 +154,17 @@ final class RequestWire extends ChannelInboundHandlerAdapter {
       if (end < 0) {
         break;
       }
-      ByteBuf answer =
-          fastPath.answer(
-              ctx.alloc(),
-              simpleHead.isHead(),
-              simpleHead.host(),
-              simpleHead.path(),
-              simpleHead.acceptEncoding(),
-              tls);
-      if (answer == null) {
+      if (!fastPath.answer(
+          ctx,
+          simpleHead.isHead(),
+          simpleHead.host(),
+          simpleHead.path(),
+          simpleHead.acceptEncoding(),
+          tls)) {
         break;
       }
       buf.readerIndex(end);
       fastAnswered++;
-      ctx.write(answer, ctx.voidPromise());
       wrote = true;
     }
     if (wrote) {

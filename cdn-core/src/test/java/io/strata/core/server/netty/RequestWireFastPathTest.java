@@ -31,8 +31,13 @@ class RequestWireFastPathTest {
 
   /** Answers {@code /hit} with its path; anything else is not a hit. */
   private final HitFastPath fastPath =
-      (alloc, head, host, path, acceptEncoding, tls) ->
-          path.equals("/hit") ? Unpooled.copiedBuffer("HIT;", StandardCharsets.US_ASCII) : null;
+      (ctx, head, host, path, acceptEncoding, tls) -> {
+        if (!path.equals("/hit")) {
+          return false;
+        }
+        ctx.write(Unpooled.copiedBuffer("HIT;", StandardCharsets.US_ASCII), ctx.voidPromise());
+        return true;
+      };
 
   private final List<Object> passedOn = new ArrayList<>();
   private final List<Object> events = new ArrayList<>();
