@@ -131,7 +131,13 @@ stop_all() {
   done
   for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
 }
-trap stop_all EXIT
+# The peers' caches and working files are not results (nginx's cache alone grows to a GiB with the
+# miss warm-up); removed on exit so that a run directory can be kept as it is.
+cleanup() {
+  stop_all
+  rm -rf "$DIR/nginx/cache" "$DIR/nginx/client_body" "$DIR/nginx/"*_temp "$DIR/varnish/work"
+}
+trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 started() { PIDS+=("$1"); echo "$2 $1" >>"$DIR/pids"; }
