@@ -2,6 +2,7 @@ package io.strata.core.proxy;
 
 import io.strata.core.cache.StoredBody;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
@@ -16,29 +17,24 @@ final class BodyWrites {
 
   /** Ends {@code response} with {@code body[from, from + length)}; consumes one reference. */
   static void end(HttpServerResponse response, StoredBody body, int from, int length) {
-    Future<Void> written;
-    try {
-      written = response.end(body.buffer(from, length));
-    } catch (RuntimeException e) {
-      body.release();
-      throw e;
-    }
-    releaseWhenDone(written, body);
+    send(response, body, from, length, true);
   }
 
   /** Writes {@code body[from, from + length)} to {@code response}; consumes one reference. */
   static void write(HttpServerResponse response, StoredBody body, int from, int length) {
+    send(response, body, from, length, false);
+  }
+
+  private static void send(
+      HttpServerResponse response, StoredBody body, int from, int length, boolean last) {
     Future<Void> written;
     try {
-      written = response.write(body.buffer(from, length));
+      Buffer part = body.buffer(from, length);
+      written = last ? response.end(part) : response.write(part);
     } catch (RuntimeException e) {
       body.release();
       throw e;
     }
-    releaseWhenDone(written, body);
-  }
-
-  private static void releaseWhenDone(Future<Void> written, StoredBody body) {
     if (body.isDirect()) {
       written.onComplete(ar -> body.release());
     }
