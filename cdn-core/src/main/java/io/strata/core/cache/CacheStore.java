@@ -23,6 +23,13 @@ import java.util.function.Function;
  * in, given back by the removal listener whatever removed it: eviction, expiry, replacement,
  * invalidation, {@link #close}), so a direct body is freed once no entry and no write in flight
  * holds it. Direct bodies count against the byte budget like heap ones.
+ *
+ * <p>The budget may exceed what the heap can hold, since large bodies live off-heap; but a budget
+ * filled with small bodies would then exhaust the heap. So the stores open in a JVM may keep at
+ * most {@link #HEAP_SHARE} of its maximum heap in heap-resident entries: when their budgets add up
+ * to more, an entry with a heap body is charged its weight times {@link #heapWeightFactor()}, which
+ * bounds this store's heap entries to its part of that share while direct ones still use the whole
+ * budget.
  */
 public final class CacheStore {
   /** At most this many variants are tracked per primary key; more are stored but not tracked. */
@@ -42,11 +49,21 @@ public final class CacheStore {
   /** The byte budgets of the stores open in this JVM: what their bodies may need at most. */
   private static final AtomicLong OPEN_BUDGETS = new AtomicLong();
 
+  /** The part of the JVM's maximum heap that the stores' heap-resident entries may use together. */
+  public static final double HEAP_SHARE = 0.6;
+
+  private final double heapWeightFactor;
+
   /**
    * @param staleRetentionMillis how long a stale object is kept at least, for revalidation and
    *     serving stale on errors; the byte budget may evict it sooner
    */
   public CacheStore(long byteBudget, long staleRetentionMillis, Clock clock) {
+    this(byteBudget, staleRetentionMillis, clock, Runtime.getRuntime().maxMemory());
+  }
+
+  /** As above, for a JVM whose maximum heap is {@code maxHeapBytes}. */
+  CacheStore(long byteBudget, long staleRetentionMillis, Clock clock, long maxHeapBytes) {
     if (byteBudget <= 0) {
       throw new IllegalArgumentException("byteBudget: " + byteBudget + " (expected: > 0)");
     }
@@ -56,7 +73,10 @@ public final class CacheStore {
     }
     this.clock = clock;
     this.byteBudget = byteBudget;
-    OPEN_BUDGETS.addAndGet(byteBudget);
+    // The budgets of the stores open so far, this one included: a store opened later in the same
+    // JVM sees this one's budget too (the last one sees them all).
+    long budgets = OPEN_BUDGETS.addAndGet(byteBudget);
+    this.heapWeightFactor = Math.max(1.0, budgets / (maxHeapBytes * HEAP_SHARE));
     this.staleRetentionMillis = staleRetentionMillis;
     this.cache =
         Caffeine.newBuilder()
@@ -137,8 +157,23 @@ public final class CacheStore {
     }
   }
 
-  private static int weightOf(Object value) {
-    return value instanceof CachedObject o ? o.weight() : 256;
+  private int weightOf(Object value) {
+    if (!(value instanceof CachedObject o)) {
+      return 256;
+    }
+    int weight = o.weight();
+    if (heapWeightFactor == 1.0 || o.body().isDirect()) {
+      return weight;
+    }
+    return (int) Math.min(Integer.MAX_VALUE, (long) Math.ceil(weight * heapWeightFactor));
+  }
+
+  /**
+   * What an entry with a heap body is charged per byte of its weight: 1 when the heap can hold the
+   * budgets of the stores open in the JVM, more when it cannot (see the class comment).
+   */
+  public double heapWeightFactor() {
+    return heapWeightFactor;
   }
 
   /**
@@ -188,7 +223,7 @@ public final class CacheStore {
       Function<String, List<String>> requestValues,
       BiFunction<String, String, String> normalize,
       CachedObject object) {
-    if (closed || object.weight() > byteBudget || !object.decision().storable()) {
+    if (closed || weightOf(object) > byteBudget || !object.decision().storable()) {
       return;
     }
     primary = primary.withSharedHost();

@@ -105,6 +105,7 @@ public final class CacheNode {
       TlsSettings tls) {
     CacheStore store = new CacheStore(byteBudget, STALE_RETENTION_MILLIS, clock);
     warnWhenDirectMemoryIsShort(tier, byteBudget);
+    warnWhenHeapIsShort(tier, store);
     FillRegistry fills = new FillRegistry();
     NodeMetrics metrics = new NodeMetrics(registry, tier.role(), tier.nodeId(), store, fills);
     AtomicReference<Router> routes = new AtomicReference<>(router);
@@ -212,6 +213,32 @@ public final class CacheNode {
    * heap. Said once at start, with the flag that changes it, when the open stores' budgets could
    * hold more large bodies than that.
    */
+  /**
+   * Said once at start when the heap cannot hold this node's budget in small (heap) bodies: such
+   * entries are then charged more ({@link CacheStore#heapWeightFactor()}), so they stay within a
+   * share of the heap instead of exhausting it.
+   */
+  private static void warnWhenHeapIsShort(TierSettings tier, CacheStore store) {
+    double factor = store.heapWeightFactor();
+    if (factor > 1.0) {
+      System.getLogger(CacheNode.class.getName())
+          .log(
+              System.Logger.Level.WARNING,
+              "{0} {1}: the heap ({2} MiB) cannot hold the cache byte budgets in this JVM ({3} MiB)"
+                  + " in bodies below {4} KiB; this node keeps at most {5} MiB of them (bodies"
+                  + " stored off-heap still use the whole budget). Give the JVM -Xmx{6}m to use"
+                  + " the whole budget for small bodies",
+              tier.role(),
+              tier.nodeId(),
+              Long.toString(Runtime.getRuntime().maxMemory() >> 20),
+              Long.toString(CacheStore.openBudgets() >> 20),
+              Integer.toString(StoredBody.DIRECT_MIN_BYTES >> 10),
+              Long.toString((long) (store.byteBudget() / factor) >> 20),
+              Long.toString(
+                  (long) Math.ceil(CacheStore.openBudgets() / CacheStore.HEAP_SHARE / (1 << 20))));
+    }
+  }
+
   private static void warnWhenDirectMemoryIsShort(TierSettings tier, long byteBudget) {
     long capacity = StoredBody.directCapacity();
     long budgets = CacheStore.openBudgets();
