@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.strata.core.cache.StoredBody;
 import io.strata.core.config.ConfigLoader;
 import io.strata.core.routing.Router;
 import io.strata.core.server.CacheNode;
@@ -34,12 +35,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A bounded soak through edge → two regional nodes → origin: closed-loop viewers keep a mix of
- * hits, misses (with eviction), pass-through requests, origin errors and cut connections going for
- * {@code strata.soak.seconds} (12 by default; {@code mvn -B -pl dist -am -Psoak verify} runs 300).
- * Heap after GC, direct memory and open file descriptors are measured after a warm-up and at the
- * end, and must not grow beyond a margin; every request gets the answer its kind calls for, in the
- * first half as in the second. The figures are printed and written to {@code
- * target/soak-report.txt}.
+ * hits, misses (with eviction), large bodies (stored off-heap, evicted while other viewers may
+ * still be reading them), pass-through requests, origin errors and cut connections going for {@code
+ * strata.soak.seconds} (12 by default; {@code mvn -B -pl dist -am -Psoak verify} runs 300). Heap
+ * after GC, direct memory and open file descriptors are measured after a warm-up and at the end,
+ * and must not grow beyond a margin; once the viewers stop, every byte of direct memory held by
+ * stored bodies belongs to an entry of a store (a write that never gave its reference back would
+ * show as the difference); every request gets the answer its kind calls for, in the first half as
+ * in the second. The figures are printed and written to {@code target/soak-report.txt}.
  */
 class SoakTest {
   private static final int VIEWERS = 32;
@@ -47,11 +50,16 @@ class SoakTest {
   private static final int COLD_KEYS = 50_000;
   private static final Buffer HOT_BODY = Buffer.buffer(new byte[4 * 1024]);
   private static final Buffer COLD_BODY = Buffer.buffer(new byte[16 * 1024]);
+  private static final int LARGE_KEYS = 64;
+
+  /** Above {@link StoredBody#DIRECT_MIN_BYTES}: stored off-heap; 64 of them exceed the edge. */
+  private static final Buffer LARGE_BODY = Buffer.buffer(new byte[256 * 1024]);
 
   /** What the viewers ask for, one kind per request in a fixed rotation of 100. */
   enum Kind {
-    HOT(70, 200),
+    HOT(67, 200),
     COLD(15, 200),
+    LARGE(3, 200),
     PASS(8, 200),
     ERROR(5, 503),
     RESET(2, 502);
@@ -100,7 +108,8 @@ class SoakTest {
       long cached = 0;
       for (CacheNode node : nodes) {
         node.store().cleanUp();
-        cached += node.store().weightedSize();
+        // Direct bodies are part of the weighted size but not of the heap.
+        cached += node.store().weightedSize() - node.store().directBytes();
       }
       return new Usage(
           ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() - cached,
@@ -155,6 +164,8 @@ class SoakTest {
                       String path = req.path();
                       if (path.startsWith("/hot/")) {
                         req.response().putHeader("Cache-Control", "max-age=600").end(HOT_BODY);
+                      } else if (path.startsWith("/large/")) {
+                        req.response().putHeader("Cache-Control", "max-age=600").end(LARGE_BODY);
                       } else if (path.startsWith("/cold/")) {
                         req.response().putHeader("Cache-Control", "max-age=600").end(COLD_BODY);
                       } else if (path.startsWith("/api/error/")) {
@@ -201,6 +212,10 @@ class SoakTest {
                 registry,
                 Clock.SYSTEM));
     TestClient viewer = new TestClient(vertx, edge.port());
+    List<CacheNode> nodes = new ArrayList<>(regionals);
+    nodes.add(edge);
+    // Direct bytes held by something other than these stores (other tests' nodes) before the run.
+    long unownedBefore = unownedDirectBytes(nodes);
     AtomicLong sequence = new AtomicLong();
     // The warm-up's requests, then the two measured halves.
     Half[] halves = {new Half(), new Half(), new Half()};
@@ -216,8 +231,6 @@ class SoakTest {
       viewer.onContext(() -> next(viewer, sequence, halves, warmed, middleNanos, endNanos, done));
     }
     Thread.sleep(warmupNanos / 1_000_000);
-    List<CacheNode> nodes = new ArrayList<>(regionals);
-    nodes.add(edge);
     Usage before = Usage.now(nodes);
     for (Promise<Void> loop : loops) {
       // Longer than Sync.await's limit: the loops end at the end of the run.
@@ -226,13 +239,15 @@ class SoakTest {
     // Let closed connections and timers settle before the final figures.
     Thread.sleep(1_000);
     Usage after = Usage.now(nodes);
+    long unownedAfter = unownedDirectBytes(nodes);
 
     long requests = halves[0].requests.sum() + halves[1].requests.sum();
     String report =
         String.format(
             "soak %d s (+%d s warm-up), %d viewers: %d requests measured (%.0f/s), hits at the"
                 + " edge %d, expected errors %d (%d / %d per half), unexpected %d; before: %s;"
-                + " after: %s%n",
+                + " after: %s; direct bodies in the stores %.1f MiB, outside them %d B before and"
+                + " %d B after%n",
             seconds,
             warmupNanos / 1_000_000_000L,
             VIEWERS,
@@ -244,7 +259,10 @@ class SoakTest {
             halves[1].expectedErrors.sum(),
             halves[0].unexpected.sum() + halves[1].unexpected.sum(),
             before.describe(),
-            after.describe());
+            after.describe(),
+            nodes.stream().mapToLong(n -> n.store().directBytes()).sum() / 1048576.0,
+            unownedBefore,
+            unownedAfter);
     report +=
         "first half: " + halves[0].latencies() + "\nsecond half: " + halves[1].latencies() + "\n";
     System.out.print(report);
@@ -258,6 +276,10 @@ class SoakTest {
       }
       assertTrue(after.heap() - before.heap() < 24L << 20, "heap grew: " + report);
       assertTrue(after.direct() - before.direct() < 16L << 20, "direct memory grew: " + report);
+      assertTrue(
+          nodes.stream().anyMatch(n -> n.store().directBytes() > 0),
+          "no body was stored off-heap: " + report);
+      assertEquals(unownedBefore, unownedAfter, "stored bodies outlived their entries: " + report);
       if (before.fds() >= 0) {
         // Keep-alive pools may still be growing after the warm-up: with 32 viewers, at most about
         // 32 connections per hop (two descriptors each on loopback). A leak grows without bound.
@@ -294,6 +316,7 @@ class SoakTest {
         switch (kind) {
           case HOT -> "/hot/" + (n * 7919 % HOT_KEYS);
           case COLD -> "/cold/" + (n * 104729 % COLD_KEYS);
+          case LARGE -> "/large/" + (n * 31 % LARGE_KEYS);
           case PASS -> "/api/ok/" + n;
           case ERROR -> "/api/error/" + n;
           case RESET -> "/api/reset/" + n;
@@ -307,7 +330,9 @@ class SoakTest {
               long took = (System.nanoTime() - now) / 1_000_000;
               half.count.incrementAndGet(kind.ordinal());
               half.maxMillis.accumulateAndGet(kind.ordinal(), took, Math::max);
-              if (ar.failed() || ar.result().status() != kind.status) {
+              if (ar.failed()
+                  || ar.result().status() != kind.status
+                  || (kind == Kind.LARGE && ar.result().body().length() != LARGE_BODY.length())) {
                 half.unexpected.increment();
               } else if (kind.status != 200) {
                 half.expectedErrors.increment();
@@ -317,6 +342,16 @@ class SoakTest {
               next(viewer, sequence, halves, warmedNanos, middleNanos, endNanos, done);
             });
     return io.vertx.core.Future.succeededFuture();
+  }
+
+  /** Direct bytes of stored bodies that no entry of {@code nodes}' stores holds. */
+  private static long unownedDirectBytes(List<CacheNode> nodes) {
+    long owned = 0;
+    for (CacheNode node : nodes) {
+      node.store().cleanUp();
+      owned += node.store().directBytes();
+    }
+    return StoredBody.directBytes() - owned;
   }
 
   private static void writeReport(String report) throws IOException {
