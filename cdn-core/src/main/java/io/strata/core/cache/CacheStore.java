@@ -25,11 +25,11 @@ import java.util.function.Function;
  * holds it. Direct bodies count against the byte budget like heap ones.
  *
  * <p>The budget may exceed what the heap can hold, since large bodies live off-heap; but a budget
- * filled with small bodies would then exhaust the heap. So the stores open in a JVM may keep at
- * most {@link #HEAP_SHARE} of its maximum heap in heap-resident entries: when their budgets add up
- * to more, an entry with a heap body is charged its weight times {@link #heapWeightFactor()}, which
- * bounds this store's heap entries to its part of that share while direct ones still use the whole
- * budget.
+ * filled with small bodies would then exhaust the heap. So a store keeps at most {@link
+ * #HEAP_SHARE} of the JVM's maximum heap in heap-resident entries: when its budget is larger, an
+ * entry with a heap body is charged its weight times {@link #heapWeightFactor()}, which bounds its
+ * heap entries to that share while direct ones still use the whole budget. (Each store on its own:
+ * a node runs one store per JVM; {@code strata up}'s two in one JVM share a heap sized for demos.)
  */
 public final class CacheStore {
   /** At most this many variants are tracked per primary key; more are stored but not tracked. */
@@ -49,7 +49,7 @@ public final class CacheStore {
   /** The byte budgets of the stores open in this JVM: what their bodies may need at most. */
   private static final AtomicLong OPEN_BUDGETS = new AtomicLong();
 
-  /** The part of the JVM's maximum heap that the stores' heap-resident entries may use together. */
+  /** The part of the JVM's maximum heap that a store's heap-resident entries may use. */
   public static final double HEAP_SHARE = 0.6;
 
   private final double heapWeightFactor;
@@ -73,10 +73,8 @@ public final class CacheStore {
     }
     this.clock = clock;
     this.byteBudget = byteBudget;
-    // The budgets of the stores open so far, this one included: a store opened later in the same
-    // JVM sees this one's budget too (the last one sees them all).
-    long budgets = OPEN_BUDGETS.addAndGet(byteBudget);
-    this.heapWeightFactor = Math.max(1.0, budgets / (maxHeapBytes * HEAP_SHARE));
+    OPEN_BUDGETS.addAndGet(byteBudget);
+    this.heapWeightFactor = Math.max(1.0, byteBudget / (maxHeapBytes * HEAP_SHARE));
     this.staleRetentionMillis = staleRetentionMillis;
     this.cache =
         Caffeine.newBuilder()
@@ -169,8 +167,8 @@ public final class CacheStore {
   }
 
   /**
-   * What an entry with a heap body is charged per byte of its weight: 1 when the heap can hold the
-   * budgets of the stores open in the JVM, more when it cannot (see the class comment).
+   * What an entry with a heap body is charged per byte of its weight: 1 when {@link #HEAP_SHARE} of
+   * the heap can hold the budget, more when it cannot (see the class comment).
    */
   public double heapWeightFactor() {
     return heapWeightFactor;

@@ -224,18 +224,18 @@ public final class CacheNode {
       System.getLogger(CacheNode.class.getName())
           .log(
               System.Logger.Level.WARNING,
-              "{0} {1}: the heap ({2} MiB) cannot hold the cache byte budgets in this JVM ({3} MiB)"
+              "{0} {1}: the heap ({2} MiB) cannot hold the cache byte budget ({3} MiB)"
                   + " in bodies below {4} KiB; this node keeps at most {5} MiB of them (bodies"
                   + " stored off-heap still use the whole budget). Give the JVM -Xmx{6}m to use"
                   + " the whole budget for small bodies",
               tier.role(),
               tier.nodeId(),
               Long.toString(Runtime.getRuntime().maxMemory() >> 20),
-              Long.toString(CacheStore.openBudgets() >> 20),
+              Long.toString(store.byteBudget() >> 20),
               Integer.toString(StoredBody.DIRECT_MIN_BYTES >> 10),
               Long.toString((long) (store.byteBudget() / factor) >> 20),
               Long.toString(
-                  (long) Math.ceil(CacheStore.openBudgets() / CacheStore.HEAP_SHARE / (1 << 20))));
+                  (long) Math.ceil(store.byteBudget() / CacheStore.HEAP_SHARE / (1 << 20))));
     }
   }
 

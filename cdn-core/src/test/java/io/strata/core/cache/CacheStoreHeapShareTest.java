@@ -58,7 +58,6 @@ class CacheStoreHeapShareTest {
       assertTrue(store.heapWeightFactor() > 1.0, "factor " + store.heapWeightFactor());
       long heapBodies = fill(store, "/small/", 4096, 16 * 1024, false);
       assertTrue(heapBodies <= (long) (32 * MIB * CacheStore.HEAP_SHARE), heapBodies + " bytes");
-      // Other stores open in this JVM only lower this store's part; what it may keep, it keeps.
       long part = (long) (store.byteBudget() / store.heapWeightFactor());
       assertTrue(heapBodies >= part * 8 / 10, "the share is used: " + heapBodies + " of " + part);
       assertTrue(store.weightedSize() <= store.byteBudget());
