@@ -105,11 +105,14 @@ public final class NodeMetrics {
         .tags(tags)
         .register(registry);
     // Per JVM: stored bodies not yet freed, including those still being written after their
-    // entry left a store.
-    Gauge.builder("strata.bodies.direct", StoredBody::directBytes)
-        .baseUnit("bytes")
-        .description("Direct memory held by stored bodies in this JVM, in stores or being written")
-        .register(registry);
+    // entry left a store. Registered by the first node of a JVM (`strata up` runs two).
+    if (registry.find("strata.bodies.direct").gauge() == null) {
+      Gauge.builder("strata.bodies.direct", StoredBody::directBytes)
+          .baseUnit("bytes")
+          .description(
+              "Direct memory held by stored bodies in this JVM, in stores or being written")
+          .register(registry);
+    }
     Gauge.builder("strata.cache.entries", store, CacheStore::entryCount)
         .description("Objects held in the store")
         .tags(tags)
