@@ -35,6 +35,19 @@ public final class Fill {
 
     /** Stops the transfer: no reader wants the rest and nothing will be stored. */
     void abort();
+
+    /** For a fill whose body is not read from upstream (a 304 completes it from the store). */
+    UpstreamControl NONE =
+        new UpstreamControl() {
+          @Override
+          public void pause() {}
+
+          @Override
+          public void resume() {}
+
+          @Override
+          public void abort() {}
+        };
   }
 
   /** A reader's side of the fill. {@link #wake()} may be called from any thread, repeatedly. */

@@ -255,7 +255,7 @@ final class FillStarter {
     CachedObject refreshed = stale.refreshedBy(notModified, now, initialAge, decision);
     // The 304 has no body worth reading; let it finish so the connection is reused.
     response.handler(b -> {});
-    fill.head(ResponseHead.refreshed(refreshed, now), NO_CONTROL);
+    fill.head(ResponseHead.refreshed(refreshed, now), Fill.UpstreamControl.NONE);
     // The stored body itself, not a copy: the caller holds a reference on it during this call.
     fill.complete(
         refreshed.body(),
@@ -346,18 +346,6 @@ final class FillStarter {
         name -> StrataHeaders.isPerTier(name) || name.equalsIgnoreCase("set-cookie"));
     return headers;
   }
-
-  private static final Fill.UpstreamControl NO_CONTROL =
-      new Fill.UpstreamControl() {
-        @Override
-        public void pause() {}
-
-        @Override
-        public void resume() {}
-
-        @Override
-        public void abort() {}
-      };
 
   private static Fill.UpstreamControl control(Context context, HttpClientResponse response) {
     return new Fill.UpstreamControl() {

@@ -189,16 +189,7 @@ class StoredBodyReferencesTest {
             0,
             new CacheDecision(true, 60, false, 0, -1, false, ""),
             200),
-        new Fill.UpstreamControl() {
-          @Override
-          public void pause() {}
-
-          @Override
-          public void resume() {}
-
-          @Override
-          public void abort() {}
-        });
+        Fill.UpstreamControl.NONE);
     fill.join(late);
     fill.chunk(Buffer.buffer(bytes(LARGE, 5)));
     assertEquals(LARGE, fill.read(early).chunk().length(), "a reader part-way reads chunks");
@@ -235,16 +226,7 @@ class StoredBodyReferencesTest {
             0,
             new CacheDecision(true, 60, false, 0, -1, false, ""),
             304),
-        new Fill.UpstreamControl() {
-          @Override
-          public void pause() {}
-
-          @Override
-          public void resume() {}
-
-          @Override
-          public void abort() {}
-        });
+        Fill.UpstreamControl.NONE);
     AtomicReference<StoredBody> offered = new AtomicReference<>();
     fill.complete(body, offered::set);
     assertSame(body, offered.get(), "the stored body itself, not a copy");
