@@ -3,7 +3,7 @@
 # a bare Vert.x "limit" responder, all in front of one origin (Strata's example origin, /gen content).
 #
 #   load-tests/bench/compare.sh [--rounds 3] [--duration 10] [--connections 64] [--sizes "1k 16k 256k 1m"]
-#                               [--pin] [--crowd 200] [--crowd-delay-ms 300] [--crowd-rounds 3] [--crowd-warmups 10] [--miss-warmup-s 20] [--out DIR]
+#                               [--pin] [--crowd 200] [--crowd-delay-ms 300] [--crowd-rounds 10] [--crowd-warmups 10] [--miss-warmup-s 20] [--out DIR]
 #                               [--targets "strata nginx varnish limit"] [--rates "20000 50000"]
 #
 # Every target is warmed, then driven with wrk in alternation (A B C D, A B C D, ...) for each object
@@ -15,7 +15,8 @@
 # computed from h2load's per-request log ("" skips this). Then flash crowds: N concurrent cold
 # requests for one slow object through each proxy, counting the requests the origin saw. Each proxy's
 # miss path is warmed first, as a node in service has it warm: --miss-warmup-s seconds of wrk asking
-# for paths never asked before, then --crowd-warmups unmeasured crowds (the JVM compiles Strata's miss
+# for 1 KiB paths never asked before and a quarter of that for 64 KiB ones (the crowd's size), then
+# --crowd-warmups unmeasured crowds (the JVM compiles Strata's miss
 # and coalescing code only after it has run some thousand times, and the hit runs never run it; the
 # first crowd's median is reported apart), then --crowd-rounds crowds per proxy in alternation, each for a new object; the table
 # reports the medians over rounds.
@@ -35,7 +36,7 @@ SIZES="1k 16k 256k 1m"
 PIN=0
 CROWD=200
 CROWD_DELAY_MS=300
-CROWD_ROUNDS=3
+CROWD_ROUNDS=10
 CROWD_WARMUPS=10
 MISS_WARMUP_S=20
 OUT=""
@@ -337,11 +338,27 @@ run_crowd() { # target tag -> appends a crowd row
 CROWD_TARGETS=""
 for t in $TARGETS; do [ "$t" != limit ] && CROWD_TARGETS="$CROWD_TARGETS $t"; done
 if [ "$MISS_WARMUP_S" -gt 0 ]; then
+  # Small objects first, then the crowd's own size: a 64 KiB body is stored off the heap (1 KiB
+  # ones are not), and a regional runs that code once per crowd, too rarely for the JIT to compile
+  # it during the warm-up crowds (measured: 0.6–1.5 ms per hop interpreted, 0.25–0.3 ms compiled).
+  size_warmup_s=$(( MISS_WARMUP_S / 4 > 2 ? MISS_WARMUP_S / 4 : 2 ))
   for t in $CROWD_TARGETS; do
-    out="$DIR/wrk-$t-miss-warmup.txt"
-    timeout $((MISS_WARMUP_S + 15)) $LOAD_CPU wrk -t1 -c16 -d"${MISS_WARMUP_S}s" --timeout 5s -s "$BENCH/unique-paths.lua" \
-      "http://127.0.0.1:$(port_of "$t")/gen/1k/miss-warmup-$t-$RUN_ID-" >"$out" 2>&1 || true
-    log "miss warm-up $t: $(awk '/requests in/ {print $1}' "$out") cache misses in ${MISS_WARMUP_S} s"
+    for pass in "1k $MISS_WARMUP_S" "64k $size_warmup_s"; do
+      read -r size secs <<<"$pass"
+      out="$DIR/wrk-$t-miss-warmup-$size.txt"
+      timeout $((secs + 15)) $LOAD_CPU wrk -t1 -c16 -d"${secs}s" --timeout 5s -s "$BENCH/unique-paths.lua" \
+        "http://127.0.0.1:$(port_of "$t")/gen/$size/miss-warmup-$t-$RUN_ID-" >"$out" 2>&1 || true
+      log "miss warm-up $t: $(awk '/requests in/ {print $1}' "$out") cache misses of $size in $secs s"
+    done
+  done
+  # A proxy finishes the fetches wrk left in flight after wrk has gone: the first crowd would count
+  # them as its own origin requests (seen: 5 for one crowd, 4 of them Varnish's warm-up fetches).
+  settled=$(origin_hits)
+  for _ in $(seq 50); do
+    sleep 0.2
+    now=$(origin_hits)
+    [ "$now" = "$((settled + 1))" ] && break # only this check's own request
+    settled=$now
   done
 fi
 for w in $(seq "$CROWD_WARMUPS"); do
@@ -411,6 +428,15 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
     printf '| %s | %s | %s of %s | %s | %s | %s |\n' "$t" "$seen" "$ok" "$((CROWD * CROWD_ROUNDS))" "$med" "$p99" "${first:-n/a}"
   done
   echo
+  # Crowds of the same round ran seconds apart, so each round is a pair: Strata's median less the
+  # peer's, whose spread shows whether a difference between the medians above is more than noise.
+  for t in $CROWD_TARGETS; do
+    [ "$t" = strata ] && continue
+    awk -F'\t' -v t="$t" 'NR > 1 && $2 ~ /^r/ && $1 == "strata" {s[$2] = $5} NR > 1 && $2 ~ /^r/ && $1 == t {p[$2] = $5}
+      END {for (r in s) if (r in p) {d = (s[r] - p[r]) * 1000; print d}}' "$CROWD_FILE" | sort -g |
+      awk -v t="$t" '{a[NR] = $1; if ($1 <= 0) ahead++}
+        END {if (NR) printf "Strata less %s, per round (ms): median %.1f, quartiles %.1f and %.1f; Strata no slower in %d of %d rounds.\n\n", t, a[int((NR+1)/2)], a[int((NR+3)/4)], a[int((3*NR+3)/4)], ahead, NR}'
+  done
   gc_full=$(cat "$DIR"/edge-gc.log "$DIR"/regional-gc.log 2>/dev/null | grep -c 'Pause Full' || true)
   gc_max=$(cat "$DIR"/edge-gc.log "$DIR"/regional-gc.log 2>/dev/null | grep -oE 'Pause .* ([0-9.]+)ms$' | grep -oE '[0-9.]+ms$' | sort -g | tail -1 || true)
   echo "Strata GC (edge and regional logs): ${gc_full} full collections; longest pause of any kind ${gc_max:-none}. Raw results: $DIR"
