@@ -224,7 +224,7 @@ public final class CacheStore {
     if (closed || weightOf(object) > byteBudget || !object.decision().storable()) {
       return;
     }
-    primary = primary.withSharedHost();
+    primary = primary.stored();
     List<String> names = object.varyNames();
     if (names.isEmpty()) {
       insert(primary, object);
@@ -245,7 +245,7 @@ public final class CacheStore {
     if (index.variants().size() < MAX_TRACKED_VARIANTS) {
       index.variants().add(secondary);
     }
-    insert(primary.withVariant(secondary), object);
+    insert(primary.withVariant(secondary).stored(), object);
   }
 
   /**

@@ -23,18 +23,19 @@ import java.util.Set;
  * {@code load-tests}' {@code EntryOverhead} measures what an entry costs; {@link #weight} charges
  * those measured figures.
  */
-public final class CachedObject {
+public sealed class CachedObject permits CachedObject.ErrorWindow {
   /**
    * What an entry without headers costs on the heap beyond its body bytes, measured with {@code
-   * EntryOverhead} (294 B: Caffeine's node and map entry ~98 B, the key with its path ~104 B, this
-   * object 56 B, the {@link StoredBody} 16 B and its array's header 16 B, plus the array's padding
-   * to 8 bytes), rounded up.
+   * EntryOverhead} (246 B for a 20-byte path: Caffeine's node 56 B, its map's node 32 B and table
+   * slots ~10 B; the {@link CacheKey} 24 B and its path's bytes 40 B, its scope being shared; this
+   * object 48 B; the {@link StoredBody} 16 B and its array's header 16 B, plus the array's padding
+   * to 8 bytes), rounded up. A longer path costs its extra bytes, which this does not charge.
    */
-  static final int ENTRY_OVERHEAD_BYTES = 304;
+  static final int ENTRY_OVERHEAD_BYTES = 256;
 
   /**
    * What a direct body adds on the heap to {@link #ENTRY_OVERHEAD_BYTES} (its Netty buffer, the
-   * JDK's {@code DirectByteBuffer} and cleaner, instead of the array header): about 150 B measured
+   * JDK's {@code DirectByteBuffer} and cleaner, instead of the array header): about 146 B measured
    * with {@code EntryOverhead} on 64 KiB bodies, rounded up. Its bytes are charged as any body's.
    */
   static final int DIRECT_BODY_OVERHEAD_BYTES = 160;
@@ -60,7 +61,6 @@ public final class CachedObject {
   private final long responseTimeMillis;
   private final long correctedInitialAgeMillis;
   private final CacheDecision decision;
-  private final long errorServeUntilMillis;
 
   /**
    * What the proxy rendered for this entry's responses (its {@code Via}, the {@code Age} of the
@@ -76,25 +76,7 @@ public final class CachedObject {
       long responseTimeMillis,
       long correctedInitialAgeMillis,
       CacheDecision decision) {
-    this(status, headers, body, responseTimeMillis, correctedInitialAgeMillis, decision, 0);
-  }
-
-  private CachedObject(
-      int status,
-      MultiMap headers,
-      StoredBody body,
-      long responseTimeMillis,
-      long correctedInitialAgeMillis,
-      CacheDecision decision,
-      long errorServeUntilMillis) {
-    this(
-        status,
-        flatten(headers),
-        body,
-        responseTimeMillis,
-        correctedInitialAgeMillis,
-        decision,
-        errorServeUntilMillis);
+    this(status, flatten(headers), body, responseTimeMillis, correctedInitialAgeMillis, decision);
   }
 
   private CachedObject(
@@ -103,15 +85,42 @@ public final class CachedObject {
       StoredBody body,
       long responseTimeMillis,
       long correctedInitialAgeMillis,
-      CacheDecision decision,
-      long errorServeUntilMillis) {
+      CacheDecision decision) {
     this.status = status;
     this.headers = headers;
     this.body = body;
     this.responseTimeMillis = responseTimeMillis;
     this.correctedInitialAgeMillis = Math.max(0, correctedInitialAgeMillis);
     this.decision = SharedText.decision(decision);
-    this.errorServeUntilMillis = errorServeUntilMillis;
+  }
+
+  /**
+   * An object marked with an error window ({@link #withErrorWindowUntil}): rare, so the deadline
+   * lives in this subclass rather than costing every entry 8 bytes.
+   */
+  static final class ErrorWindow extends CachedObject {
+    private final long errorServeUntilMillis;
+
+    private ErrorWindow(CachedObject from, CacheDecision decision, long errorServeUntilMillis) {
+      super(
+          from.status,
+          from.headers,
+          from.body,
+          from.responseTimeMillis,
+          from.correctedInitialAgeMillis,
+          decision);
+      this.errorServeUntilMillis = errorServeUntilMillis;
+    }
+
+    @Override
+    long errorServeUntilMillis() {
+      return errorServeUntilMillis;
+    }
+  }
+
+  /** Until when errors are served this object without asking upstream; 0 when never marked. */
+  long errorServeUntilMillis() {
+    return 0;
   }
 
   private static CharSequence[] flatten(MultiMap headers) {
@@ -278,19 +287,12 @@ public final class CachedObject {
    * without asking the origin again (its error caching minimum TTL).
    */
   public boolean inErrorWindow(long nowMillis) {
-    return nowMillis < errorServeUntilMillis;
+    return nowMillis < errorServeUntilMillis();
   }
 
   /** A copy served on errors without asking upstream until {@code untilMillis}. */
   public CachedObject withErrorWindowUntil(long untilMillis) {
-    return new CachedObject(
-        status,
-        headers,
-        body,
-        responseTimeMillis,
-        correctedInitialAgeMillis,
-        decision,
-        untilMillis);
+    return new ErrorWindow(this, decision, untilMillis);
   }
 
   /**
@@ -309,14 +311,10 @@ public final class CachedObject {
             decision.staleIfErrorSeconds(),
             decision.mustRevalidate(),
             decision.reason());
-    return new CachedObject(
-        status,
-        headers,
-        body,
-        responseTimeMillis,
-        correctedInitialAgeMillis,
-        stale,
-        errorServeUntilMillis);
+    return this instanceof ErrorWindow
+        ? new ErrorWindow(this, stale, errorServeUntilMillis())
+        : new CachedObject(
+            status, headers, body, responseTimeMillis, correctedInitialAgeMillis, stale);
   }
 
   /**

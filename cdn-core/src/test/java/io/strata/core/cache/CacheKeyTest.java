@@ -2,6 +2,7 @@ package io.strata.core.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.strata.core.config.ConfigLoader;
 import io.strata.core.routing.Route;
@@ -53,5 +54,78 @@ class CacheKeyTest {
     assertEquals("a", a.distributionId());
     assertEquals("b", b.distributionId());
     assertNotEquals(a.hashInput(), b.hashInput());
+  }
+
+  @Test
+  void storedKeyEqualsTheRequestKeyBothWays() {
+    CacheKey request = new CacheKey("a", "a.example", "/stored/\u00e9?", "GET", "gzip", "");
+    CacheKey stored = request.stored();
+    assertEquals(request, stored);
+    assertEquals(stored, request);
+    assertEquals(request.hashCode(), stored.hashCode());
+    assertEquals("/stored/\u00e9?", stored.path());
+    assertEquals("a.example", stored.host());
+    assertEquals("gzip", stored.acceptEncoding());
+    assertEquals(request.hashInput(), stored.hashInput());
+    assertEquals(request.toString(), stored.toString());
+  }
+
+  @Test
+  void storedKeysShareTheirScope() {
+    CacheKey one = new CacheKey("a", "shared.example", "/1", "GET", "", "").stored();
+    CacheKey two = new CacheKey("a", "shared.example", "/2", "GET", "", "").stored();
+    assertSame(one.host(), two.host());
+    // A request's key finds the shared scope too: only its path is its own.
+    assertSame(
+        one.host(), new CacheKey("a", new String("shared.example"), "/3", "GET", "", "").host());
+  }
+
+  @Test
+  void pathBeyondLatin1IsKeptExactly() {
+    CacheKey request = new CacheKey("a", "a.example", "/\u0100", "GET", "", "");
+    CacheKey stored = request.stored();
+    assertEquals(request, stored);
+    assertEquals(stored, request);
+    assertEquals("/\u0100", stored.path());
+    // The same low byte in Latin-1 is another path.
+    CacheKey other = new CacheKey("a", "a.example", "/\u0000", "GET", "", "").stored();
+    assertNotEquals(stored, other);
+    assertNotEquals(other, request);
+  }
+
+  @Test
+  void everyPartOfTheKeyTellsKeysApart() {
+    CacheKey base = new CacheKey("a", "a.example", "/x", "GET", "", "").stored();
+    for (CacheKey differing :
+        new CacheKey[] {
+          new CacheKey("b", "a.example", "/x", "GET", "", ""),
+          new CacheKey("a", "b.example", "/x", "GET", "", ""),
+          new CacheKey("a", "a.example", "/y", "GET", "", ""),
+          new CacheKey("a", "a.example", "/x", "OPTIONS", "", ""),
+          new CacheKey("a", "a.example", "/x", "GET", "br", ""),
+          new CacheKey("a", "a.example", "/x", "GET", "", "accept-language=en"),
+        }) {
+      assertNotEquals(base, differing);
+      assertNotEquals(differing, base);
+      assertNotEquals(base, differing.stored());
+    }
+  }
+
+  @Test
+  void variantsOfStoredAndRequestKeysAgree() {
+    CacheKey request = new CacheKey("a", "a.example", "/v", "GET", "", "");
+    CacheKey storedVariant = request.stored().withVariant("x-v=1").stored();
+    CacheKey requestVariant = request.withVariant("x-v=1");
+    assertEquals(storedVariant, requestVariant);
+    assertEquals(requestVariant, storedVariant);
+    assertEquals(storedVariant.hashCode(), requestVariant.hashCode());
+    assertEquals("x-v=1", storedVariant.variant());
+    assertNotEquals(storedVariant, request.withVariant("x-v=2"));
+    assertEquals(request, storedVariant.primary());
+    assertEquals(request.hashCode(), storedVariant.primary().hashCode());
+    assertEquals(storedVariant, storedVariant.primary().withVariant("x-v=1"));
+    assertEquals(
+        new CacheKey("a", "a.example", "/v", "GET", "", "x-v=2"),
+        storedVariant.withVariant("x-v=2"));
   }
 }
