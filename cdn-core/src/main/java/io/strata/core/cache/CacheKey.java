@@ -218,16 +218,21 @@ public final class CacheKey {
    * Everything in a key but the path. The scopes of stored keys are shared through a bounded table
    * (by host, then by distribution, method and coding; a primary scope holds its variants): a key
    * built for a request finds its scope there without allocating, or gets a new one (a miss, or a
-   * full table). Beyond {@link #MAX_SHARED} scopes each stored key keeps its own, as before:
-   * nothing breaks, only the sharing stops.
+   * full table). Beyond {@link #MAX_PRIMARIES} primary scopes, {@link #MAX_VARIANTS} variant ones
+   * or {@link #MAX_VARIANTS_PER_PRIMARY} variants of one primary scope (so that one URL varying on
+   * a cookie cannot use them all), each stored key keeps its own scope, as before: nothing breaks,
+   * only the sharing stops.
    */
   static final class Scope {
-    static final int MAX_SHARED = 4096;
+    static final int MAX_PRIMARIES = 4096;
+    static final int MAX_VARIANTS = 8192;
+    static final int MAX_VARIANTS_PER_PRIMARY = 64;
 
     /** Shared primary scopes (variant {@code ""}) by host. Copy-on-write arrays. */
     private static final ConcurrentHashMap<String, Scope[]> BY_HOST = new ConcurrentHashMap<>();
 
-    private static final AtomicInteger SHARED = new AtomicInteger();
+    private static final AtomicInteger PRIMARIES = new AtomicInteger();
+    private static final AtomicInteger VARIANTS = new AtomicInteger();
 
     final String distributionId;
     final String host;
@@ -323,20 +328,27 @@ public final class CacheKey {
       if (found != null) {
         return found;
       }
-      if (!reserve()) {
+      if (shared.size() >= MAX_VARIANTS_PER_PRIMARY || !reserve(VARIANTS, MAX_VARIANTS)) {
         return scope;
       }
-      Scope raced = shared.putIfAbsent(scope.variant, scope);
+      Scope fresh =
+          new Scope(
+              primary.distributionId,
+              primary.host,
+              primary.method,
+              primary.acceptEncoding,
+              scope.variant);
+      Scope raced = shared.putIfAbsent(scope.variant, fresh);
       if (raced != null) {
-        SHARED.decrementAndGet();
+        VARIANTS.decrementAndGet();
         return raced;
       }
-      return scope;
+      return fresh;
     }
 
     /** Adds the primary scope of {@code scope} to the table; null when it is full. */
     private static Scope internPrimary(Scope scope) {
-      if (!reserve()) {
+      if (!reserve(PRIMARIES, MAX_PRIMARIES)) {
         return null;
       }
       String host = SharedText.text(scope.host);
@@ -359,18 +371,18 @@ public final class CacheKey {
             return grown;
           });
       if (result[0] != fresh) {
-        SHARED.decrementAndGet();
+        PRIMARIES.decrementAndGet();
       }
       return result[0];
     }
 
-    private static boolean reserve() {
+    private static boolean reserve(AtomicInteger count, int max) {
       while (true) {
-        int n = SHARED.get();
-        if (n >= MAX_SHARED) {
+        int n = count.get();
+        if (n >= max) {
           return false;
         }
-        if (SHARED.compareAndSet(n, n + 1)) {
+        if (count.compareAndSet(n, n + 1)) {
           return true;
         }
       }

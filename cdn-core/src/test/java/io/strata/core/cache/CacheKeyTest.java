@@ -128,4 +128,23 @@ class CacheKeyTest {
         new CacheKey("a", "a.example", "/v", "GET", "", "x-v=2"),
         storedVariant.withVariant("x-v=2"));
   }
+
+  @Test
+  void variantsBeyondTheSharedLimitStillMatch() {
+    CacheKey primary = new CacheKey("a", "many-variants.example", "/m", "GET", "", "").stored();
+    int n = CacheKey.Scope.MAX_VARIANTS_PER_PRIMARY + 10;
+    CacheKey[] stored = new CacheKey[n];
+    for (int i = 0; i < n; i++) {
+      stored[i] = primary.withVariant("cookie=" + i).stored();
+    }
+    for (int i = 0; i < n; i++) {
+      CacheKey request = new CacheKey("a", "many-variants.example", "/m", "GET", "", "cookie=" + i);
+      assertEquals(stored[i], request);
+      assertEquals(request, stored[i]);
+      assertEquals(stored[i].hashCode(), request.hashCode());
+      assertNotEquals(stored[(i + 1) % n], request);
+    }
+    // The first ones share their scope; those beyond the limit keep their own.
+    assertSame(stored[0].variant(), primary.withVariant("cookie=0").variant());
+  }
 }
