@@ -141,6 +141,34 @@ public final class CacheKey {
   }
 
   /**
+   * What this key costs on the heap as the store keeps it ({@link #stored()}), charged to its
+   * entry: this object, its path's bytes, and its scope when the scope is not shared.
+   */
+  int heapBytes() {
+    int bytes = OBJECT_BYTES;
+    if (path instanceof String s && !fitsLatin1(s)) {
+      // Kept as a string of UTF-16 characters.
+      bytes += STRING_BYTES + arrayBytes(2 * s.length());
+    } else {
+      bytes += arrayBytes(path instanceof String s ? s.length() : ((byte[]) path).length);
+    }
+    if (!scope.isShared()) {
+      bytes += Scope.OBJECT_BYTES + STRING_BYTES + arrayBytes(scope.variant.length());
+    }
+    return bytes;
+  }
+
+  /** This object's size with compressed class pointers and references (checked with JOL). */
+  static final int OBJECT_BYTES = 24;
+
+  private static final int STRING_BYTES = 24;
+
+  /** A byte array's size: a 16-byte header, the bytes, padding to 8 bytes. */
+  private static int arrayBytes(int length) {
+    return (16 + length + 7) & ~7;
+  }
+
+  /**
    * A stable string form of the primary key, used to pick a regional node by consistent hashing.
    */
   public String hashInput() {
@@ -180,15 +208,16 @@ public final class CacheKey {
 
   /** The Latin-1 bytes of {@code s}, or {@code s} itself when a character does not fit. */
   private static Object latin1(String s) {
-    byte[] bytes = new byte[s.length()];
-    for (int i = 0; i < bytes.length; i++) {
-      char c = s.charAt(i);
-      if (c > 0xFF) {
-        return s;
+    return fitsLatin1(s) ? s.getBytes(StandardCharsets.ISO_8859_1) : s;
+  }
+
+  private static boolean fitsLatin1(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) > 0xFF) {
+        return false;
       }
-      bytes[i] = (byte) c;
     }
-    return bytes;
+    return true;
   }
 
   private static boolean samePath(Object a, Object b) {
@@ -224,6 +253,7 @@ public final class CacheKey {
    * only the sharing stops.
    */
   static final class Scope {
+    static final int OBJECT_BYTES = 40;
     static final int MAX_PRIMARIES = 4096;
     static final int MAX_VARIANTS = 8192;
     static final int MAX_VARIANTS_PER_PRIMARY = 64;
@@ -281,6 +311,16 @@ public final class CacheKey {
         }
       }
       return null;
+    }
+
+    /** Whether a stored key with these values holds the shared scope (this one or an equal one). */
+    boolean isShared() {
+      Scope primary = sharedPrimary(distributionId, host, method, acceptEncoding);
+      if (primary == null || variant.isEmpty()) {
+        return primary != null;
+      }
+      ConcurrentHashMap<String, Scope> shared = primary.variants;
+      return shared != null && shared.containsKey(variant);
     }
 
     /** This scope with another variant: the shared one when there is one. */

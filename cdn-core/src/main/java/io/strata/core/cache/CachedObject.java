@@ -25,20 +25,22 @@ import java.util.Set;
  */
 public sealed class CachedObject permits CachedObject.ErrorWindow {
   /**
-   * What an entry without headers costs on the heap beyond its body bytes, measured with {@code
-   * EntryOverhead} (246 B for a 20-byte path: Caffeine's node 56 B, its map's node 32 B and table
-   * slots ~10 B; the {@link CacheKey} 24 B and its path's bytes 40 B, its scope being shared; this
-   * object 48 B; the {@link StoredBody} 16 B and its array's header 16 B, plus the array's padding
-   * to 8 bytes), rounded up. A longer path costs its extra bytes, which this does not charge.
+   * What an entry without headers costs on the heap beyond its body bytes and its key, measured
+   * with {@code EntryOverhead} (246 B in all for a 20-byte path: Caffeine's node 56 B, its map's
+   * node 32 B and table slots ~10 B; this object 48 B; the {@link StoredBody} 16 B and its array's
+   * header 16 B, plus the array's padding to 8 bytes; and the key's 64 B, which the store charges
+   * apart, by its path's length: {@link CacheKey#heapBytes}), rounded up.
    */
-  static final int ENTRY_OVERHEAD_BYTES = 256;
+  static final int ENTRY_OVERHEAD_BYTES = 192;
 
   /**
-   * What a direct body adds on the heap to {@link #ENTRY_OVERHEAD_BYTES} (its Netty buffer, the
-   * JDK's {@code DirectByteBuffer} and cleaner, instead of the array header): about 146 B measured
-   * with {@code EntryOverhead} on 64 KiB bodies, rounded up. Its bytes are charged as any body's.
+   * What a direct body adds on the heap to {@link #ENTRY_OVERHEAD_BYTES} (its Netty buffer 72 B and
+   * reference count 16 B, Netty's cleanable 16 B, the JDK's {@code DirectByteBuffer} 64 B with its
+   * deallocator 32 B and cleaner 40 B, instead of the array's header and padding): 218 B measured
+   * with {@code EntryOverhead} on 64 KiB bodies (464 B in all without headers), rounded up. Its
+   * bytes are charged as any body's.
    */
-  static final int DIRECT_BODY_OVERHEAD_BYTES = 160;
+  static final int DIRECT_BODY_OVERHEAD_BYTES = 224;
 
   /**
    * What one stored header costs beyond its value's characters (its array slots and the value's own
@@ -215,9 +217,9 @@ public sealed class CachedObject permits CachedObject.ErrorWindow {
   }
 
   /**
-   * Bytes this entry is charged against the node's byte budget: the body (on the heap or direct),
-   * each header's value and overhead, and the measured fixed cost. Computed when asked (when
-   * stored), not kept.
+   * Bytes this object is charged against the node's byte budget: the body (on the heap or direct),
+   * each header's value and overhead, and the measured fixed cost of an entry. The store adds its
+   * key's bytes. Computed when asked (when stored), not kept.
    */
   public int weight() {
     long bytes =

@@ -147,4 +147,18 @@ class CacheKeyTest {
     // The first ones share their scope; those beyond the limit keep their own.
     assertSame(stored[0].variant(), primary.withVariant("cookie=0").variant());
   }
+
+  @Test
+  void storedKeyIsChargedItsPathBytes() {
+    CacheKey shortPath = new CacheKey("a", "a.example", "/gen/1k/object-12345", "GET", "", "");
+    // 24 B of key, 16 B of array header and 20 path bytes padded to 24.
+    assertEquals(64, shortPath.stored().heapBytes());
+    CacheKey longPath = new CacheKey("a", "a.example", "/" + "x".repeat(199), "GET", "", "");
+    assertEquals(24 + 216, longPath.stored().heapBytes());
+    // Beyond Latin-1 the path stays a string of two-byte characters.
+    CacheKey wide = new CacheKey("a", "a.example", "/\u0100".repeat(10), "GET", "", "");
+    assertEquals(24 + 24 + 56, wide.stored().heapBytes());
+    // A key built for a request is charged as the store will keep it.
+    assertEquals(64, shortPath.heapBytes());
+  }
 }
