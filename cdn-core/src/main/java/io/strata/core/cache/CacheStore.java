@@ -24,6 +24,9 @@ import java.util.function.Function;
  * invalidation, {@link #close}), so a direct body is freed once no entry and no write in flight
  * holds it. Direct bodies count against the byte budget like heap ones.
  *
+ * <p>An entry is charged its object's {@link CachedObject#weight} and its key's heap bytes ({@link
+ * CacheKey#heapBytes}, which grow with the path): together at least what the entry costs.
+ *
  * <p>The budget may exceed what the heap can hold, since large bodies live off-heap; but a budget
  * filled with small bodies would then exhaust the heap. So a store keeps at most {@link
  * #HEAP_SHARE} of the JVM's maximum heap in heap-resident entries: when its budget is larger, an
@@ -79,7 +82,7 @@ public final class CacheStore {
     this.cache =
         Caffeine.newBuilder()
             .maximumWeight(byteBudget)
-            .weigher((CacheKey k, Object v) -> weightOf(v))
+            .weigher(this::weightOf)
             .expireAfter(
                 new Expiry<CacheKey, Object>() {
                   @Override
@@ -155,11 +158,12 @@ public final class CacheStore {
     }
   }
 
-  private int weightOf(Object value) {
+  /** What an entry is charged: its object's weight and its key's heap bytes (see the class). */
+  private int weightOf(CacheKey key, Object value) {
     if (!(value instanceof CachedObject o)) {
       return 256;
     }
-    int weight = o.weight();
+    int weight = (int) Math.min(Integer.MAX_VALUE, (long) o.weight() + key.heapBytes());
     if (heapWeightFactor == 1.0 || o.body().isDirect()) {
       return weight;
     }
@@ -221,10 +225,10 @@ public final class CacheStore {
       Function<String, List<String>> requestValues,
       BiFunction<String, String, String> normalize,
       CachedObject object) {
-    if (closed || weightOf(object) > byteBudget || !object.decision().storable()) {
+    if (closed || weightOf(primary, object) > byteBudget || !object.decision().storable()) {
       return;
     }
-    primary = primary.withSharedHost();
+    primary = primary.stored();
     List<String> names = object.varyNames();
     if (names.isEmpty()) {
       insert(primary, object);
@@ -245,7 +249,7 @@ public final class CacheStore {
     if (index.variants().size() < MAX_TRACKED_VARIANTS) {
       index.variants().add(secondary);
     }
-    insert(primary.withVariant(secondary), object);
+    insert(primary.withVariant(secondary).stored(), object);
   }
 
   /**

@@ -23,21 +23,24 @@ import java.util.Set;
  * {@code load-tests}' {@code EntryOverhead} measures what an entry costs; {@link #weight} charges
  * those measured figures.
  */
-public final class CachedObject {
+public sealed class CachedObject permits CachedObject.ErrorWindow {
   /**
-   * What an entry without headers costs on the heap beyond its body bytes, measured with {@code
-   * EntryOverhead} (294 B: Caffeine's node and map entry ~98 B, the key with its path ~104 B, this
-   * object 56 B, the {@link StoredBody} 16 B and its array's header 16 B, plus the array's padding
-   * to 8 bytes), rounded up.
+   * What an entry without headers costs on the heap beyond its body bytes and its key, measured
+   * with {@code EntryOverhead} (246 B in all for a 20-byte path: Caffeine's node 56 B, its map's
+   * node 32 B and table slots ~10 B; this object 48 B; the {@link StoredBody} 16 B and its array's
+   * header 16 B, plus the array's padding to 8 bytes; and the key's 64 B, which the store charges
+   * apart, by its path's length: {@link CacheKey#heapBytes}), rounded up.
    */
-  static final int ENTRY_OVERHEAD_BYTES = 304;
+  static final int ENTRY_OVERHEAD_BYTES = 192;
 
   /**
-   * What a direct body adds on the heap to {@link #ENTRY_OVERHEAD_BYTES} (its Netty buffer, the
-   * JDK's {@code DirectByteBuffer} and cleaner, instead of the array header): about 150 B measured
-   * with {@code EntryOverhead} on 64 KiB bodies, rounded up. Its bytes are charged as any body's.
+   * What a direct body adds on the heap to {@link #ENTRY_OVERHEAD_BYTES} (its Netty buffer 72 B and
+   * reference count 16 B, Netty's cleanable 16 B, the JDK's {@code DirectByteBuffer} 64 B with its
+   * deallocator 32 B and cleaner 40 B, instead of the array's header and padding): 218 B measured
+   * with {@code EntryOverhead} on 64 KiB bodies (464 B in all without headers), rounded up. Its
+   * bytes are charged as any body's.
    */
-  static final int DIRECT_BODY_OVERHEAD_BYTES = 160;
+  static final int DIRECT_BODY_OVERHEAD_BYTES = 224;
 
   /**
    * What one stored header costs beyond its value's characters (its array slots and the value's own
@@ -60,7 +63,6 @@ public final class CachedObject {
   private final long responseTimeMillis;
   private final long correctedInitialAgeMillis;
   private final CacheDecision decision;
-  private final long errorServeUntilMillis;
 
   /**
    * What the proxy rendered for this entry's responses (its {@code Via}, the {@code Age} of the
@@ -76,25 +78,7 @@ public final class CachedObject {
       long responseTimeMillis,
       long correctedInitialAgeMillis,
       CacheDecision decision) {
-    this(status, headers, body, responseTimeMillis, correctedInitialAgeMillis, decision, 0);
-  }
-
-  private CachedObject(
-      int status,
-      MultiMap headers,
-      StoredBody body,
-      long responseTimeMillis,
-      long correctedInitialAgeMillis,
-      CacheDecision decision,
-      long errorServeUntilMillis) {
-    this(
-        status,
-        flatten(headers),
-        body,
-        responseTimeMillis,
-        correctedInitialAgeMillis,
-        decision,
-        errorServeUntilMillis);
+    this(status, flatten(headers), body, responseTimeMillis, correctedInitialAgeMillis, decision);
   }
 
   private CachedObject(
@@ -103,15 +87,42 @@ public final class CachedObject {
       StoredBody body,
       long responseTimeMillis,
       long correctedInitialAgeMillis,
-      CacheDecision decision,
-      long errorServeUntilMillis) {
+      CacheDecision decision) {
     this.status = status;
     this.headers = headers;
     this.body = body;
     this.responseTimeMillis = responseTimeMillis;
     this.correctedInitialAgeMillis = Math.max(0, correctedInitialAgeMillis);
     this.decision = SharedText.decision(decision);
-    this.errorServeUntilMillis = errorServeUntilMillis;
+  }
+
+  /**
+   * An object marked with an error window ({@link #withErrorWindowUntil}): rare, so the deadline
+   * lives in this subclass rather than costing every entry 8 bytes.
+   */
+  static final class ErrorWindow extends CachedObject {
+    private final long errorServeUntilMillis;
+
+    private ErrorWindow(CachedObject from, CacheDecision decision, long errorServeUntilMillis) {
+      super(
+          from.status,
+          from.headers,
+          from.body,
+          from.responseTimeMillis,
+          from.correctedInitialAgeMillis,
+          decision);
+      this.errorServeUntilMillis = errorServeUntilMillis;
+    }
+
+    @Override
+    long errorServeUntilMillis() {
+      return errorServeUntilMillis;
+    }
+  }
+
+  /** Until when errors are served this object without asking upstream; 0 when never marked. */
+  long errorServeUntilMillis() {
+    return 0;
   }
 
   private static CharSequence[] flatten(MultiMap headers) {
@@ -206,9 +217,9 @@ public final class CachedObject {
   }
 
   /**
-   * Bytes this entry is charged against the node's byte budget: the body (on the heap or direct),
-   * each header's value and overhead, and the measured fixed cost. Computed when asked (when
-   * stored), not kept.
+   * Bytes this object is charged against the node's byte budget: the body (on the heap or direct),
+   * each header's value and overhead, and the measured fixed cost of an entry. The store adds its
+   * key's bytes. Computed when asked (when stored), not kept.
    */
   public int weight() {
     long bytes =
@@ -278,19 +289,12 @@ public final class CachedObject {
    * without asking the origin again (its error caching minimum TTL).
    */
   public boolean inErrorWindow(long nowMillis) {
-    return nowMillis < errorServeUntilMillis;
+    return nowMillis < errorServeUntilMillis();
   }
 
   /** A copy served on errors without asking upstream until {@code untilMillis}. */
   public CachedObject withErrorWindowUntil(long untilMillis) {
-    return new CachedObject(
-        status,
-        headers,
-        body,
-        responseTimeMillis,
-        correctedInitialAgeMillis,
-        decision,
-        untilMillis);
+    return new ErrorWindow(this, decision, untilMillis);
   }
 
   /**
@@ -309,14 +313,10 @@ public final class CachedObject {
             decision.staleIfErrorSeconds(),
             decision.mustRevalidate(),
             decision.reason());
-    return new CachedObject(
-        status,
-        headers,
-        body,
-        responseTimeMillis,
-        correctedInitialAgeMillis,
-        stale,
-        errorServeUntilMillis);
+    return this instanceof ErrorWindow
+        ? new ErrorWindow(this, stale, errorServeUntilMillis())
+        : new CachedObject(
+            status, headers, body, responseTimeMillis, correctedInitialAgeMillis, stale);
   }
 
   /**

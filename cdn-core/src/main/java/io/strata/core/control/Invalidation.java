@@ -45,8 +45,10 @@ public record Invalidation(
     if (!key.distributionId().equals(distributionId)) {
       return false;
     }
+    // A stored key keeps its path as bytes: made a string once per entry, not once per pattern.
+    String path = paths.isEmpty() ? null : key.path();
     for (InvalidationPath p : paths) {
-      if (p.matches(key.path())) {
+      if (p.matches(path)) {
         return true;
       }
     }

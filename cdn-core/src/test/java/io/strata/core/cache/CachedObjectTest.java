@@ -85,6 +85,23 @@ class CachedObjectTest {
   }
 
   @Test
+  void staleMarkKeepsTheErrorWindowAndARefreshEndsIt() {
+    CachedObject marked = object(10, 0, -1, false).withErrorWindowUntil(T0 + 20_000);
+    CachedObject stale = marked.staleFrom(T0 + 5_000);
+    assertFalse(stale.isFresh(T0 + 5_000));
+    assertTrue(stale.inErrorWindow(T0 + 19_999));
+    assertFalse(stale.inErrorWindow(T0 + 20_000));
+    CachedObject refreshed =
+        marked.refreshedBy(
+            MultiMap.caseInsensitiveMultiMap(),
+            T0 + 6_000,
+            0,
+            new CacheDecision(true, 10, false, 0, -1, false, ""));
+    assertFalse(refreshed.inErrorWindow(T0 + 6_000));
+    assertTrue(refreshed.isFresh(T0 + 6_000));
+  }
+
+  @Test
   void storedHeadersKeepOrderRepeatsAndCaseInsensitiveLookup() {
     CachedObject o =
         new CachedObject(
