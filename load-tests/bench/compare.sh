@@ -3,7 +3,7 @@
 # a bare Vert.x "limit" responder, all in front of one origin (Strata's example origin, /gen content).
 #
 #   load-tests/bench/compare.sh [--rounds 3] [--duration 10] [--connections 64] [--sizes "1k 16k 256k 1m"]
-#                               [--pin] [--crowd 200] [--crowd-delay-ms 300] [--crowd-rounds 10] [--crowd-warmups 10] [--miss-warmup-s 20] [--out DIR]
+#                               [--pin] [--crowd 200] [--crowd-delay-ms 300] [--crowd-rounds 10] [--crowd-warmups 40] [--miss-warmup-s 20] [--out DIR]
 #                               [--targets "strata nginx varnish limit"] [--rates "20000 50000"]
 #
 # Every target is warmed, then driven with wrk in alternation (A B C D, A B C D, ...) for each object
@@ -37,7 +37,7 @@ PIN=0
 CROWD=200
 CROWD_DELAY_MS=300
 CROWD_ROUNDS=10
-CROWD_WARMUPS=10
+CROWD_WARMUPS=40
 MISS_WARMUP_S=20
 OUT=""
 RATES="20000 50000"

@@ -15,6 +15,7 @@ import io.strata.core.upstream.OriginGroupUpstream;
 import io.strata.core.upstream.ReadTimeoutClients;
 import io.strata.core.upstream.RetryBudget;
 import io.strata.core.upstream.Upstream;
+import io.strata.core.upstream.UpstreamClientOptions;
 import io.strata.core.viewer.ErrorPages;
 import io.strata.core.viewer.ViewerPipeline;
 import io.vertx.core.Future;
@@ -120,8 +121,7 @@ public final class EdgeNode {
       EdgeOptions options,
       HealthCheck regionalChecks,
       FunctionEndpoint functions) {
-    HttpClientOptions clientOptions =
-        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setKeepAliveTimeout(30);
+    HttpClientOptions clientOptions = UpstreamClientOptions.http1(30);
     PoolOptions poolOptions = new PoolOptions().setHttp1MaxSize(256);
     HttpClient client = vertx.httpClientBuilder().with(clientOptions).with(poolOptions).build();
     Upstream origin =

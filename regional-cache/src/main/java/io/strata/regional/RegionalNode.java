@@ -9,6 +9,7 @@ import io.strata.core.server.CacheNode;
 import io.strata.core.server.ListenOptions;
 import io.strata.core.time.Clock;
 import io.strata.core.upstream.OriginGroupUpstream;
+import io.strata.core.upstream.UpstreamClientOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -49,8 +50,7 @@ public final class RegionalNode {
       MeterRegistry registry,
       Clock clock,
       FunctionEndpoint functions) {
-    HttpClientOptions clientOptions =
-        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setKeepAliveTimeout(5);
+    HttpClientOptions clientOptions = UpstreamClientOptions.http1(5);
     PoolOptions poolOptions = new PoolOptions().setHttp1MaxSize(256);
     var client = vertx.httpClientBuilder().with(clientOptions).with(poolOptions).build();
     return CacheNode.start(
