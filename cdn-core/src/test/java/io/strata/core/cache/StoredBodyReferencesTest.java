@@ -180,16 +180,7 @@ class StoredBodyReferencesTest {
     Fill.Reader early = () -> {};
     Fill.Reader late = () -> {};
     fill.join(early);
-    fill.head(
-        new ResponseHead(
-            200,
-            MultiMap.caseInsensitiveMultiMap(),
-            LARGE,
-            0,
-            0,
-            new CacheDecision(true, 60, false, 0, -1, false, ""),
-            200),
-        Fill.UpstreamControl.NONE);
+    fill.head(storableHead(200), Fill.UpstreamControl.NONE);
     fill.join(late);
     fill.chunk(Buffer.buffer(bytes(LARGE, 5)));
     assertEquals(LARGE, fill.read(early).chunk().length(), "a reader part-way reads chunks");
@@ -217,16 +208,7 @@ class StoredBodyReferencesTest {
     Fill fill = new Fill(8L << 20, MultiMap.caseInsensitiveMultiMap(), f -> {});
     Fill.Reader reader = () -> {};
     fill.join(reader);
-    fill.head(
-        new ResponseHead(
-            200,
-            MultiMap.caseInsensitiveMultiMap(),
-            LARGE,
-            0,
-            0,
-            new CacheDecision(true, 60, false, 0, -1, false, ""),
-            304),
-        Fill.UpstreamControl.NONE);
+    fill.head(storableHead(304), Fill.UpstreamControl.NONE);
     AtomicReference<StoredBody> offered = new AtomicReference<>();
     fill.complete(body, offered::set);
     assertSame(body, offered.get(), "the stored body itself, not a copy");
@@ -239,5 +221,17 @@ class StoredBodyReferencesTest {
     read.whole().release();
     body.release();
     assertEquals(0, body.refCnt());
+  }
+
+  /** The head of a storable 200 of {@code LARGE} bytes, as the upstream answered {@code status}. */
+  private static ResponseHead storableHead(int status) {
+    return new ResponseHead(
+        200,
+        MultiMap.caseInsensitiveMultiMap(),
+        LARGE,
+        0,
+        0,
+        new CacheDecision(true, 60, false, 0, -1, false, ""),
+        status);
   }
 }
