@@ -122,7 +122,7 @@ public final class EdgeNode {
       HealthCheck regionalChecks,
       FunctionEndpoint functions) {
     HttpClientOptions clientOptions = UpstreamClientOptions.http1(30);
-    PoolOptions poolOptions = new PoolOptions().setHttp1MaxSize(256);
+    PoolOptions poolOptions = UpstreamClientOptions.pool();
     HttpClient client = vertx.httpClientBuilder().with(clientOptions).with(poolOptions).build();
     Upstream origin =
         new EdgeFunctionHooks(

@@ -51,7 +51,7 @@ public final class RegionalNode {
       Clock clock,
       FunctionEndpoint functions) {
     HttpClientOptions clientOptions = UpstreamClientOptions.http1(5);
-    PoolOptions poolOptions = new PoolOptions().setHttp1MaxSize(256);
+    PoolOptions poolOptions = UpstreamClientOptions.pool();
     var client = vertx.httpClientBuilder().with(clientOptions).with(poolOptions).build();
     return CacheNode.start(
         vertx,

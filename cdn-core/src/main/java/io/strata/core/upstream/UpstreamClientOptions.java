@@ -1,6 +1,7 @@
 package io.strata.core.upstream;
 
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
 
 /** How a node's HTTP clients towards the next tier (regional nodes, origins) are configured. */
 public final class UpstreamClientOptions {
@@ -22,5 +23,10 @@ public final class UpstreamClientOptions {
         .setTcpNoDelay(true)
         .setKeepAliveTimeout(keepAliveSeconds)
         .setMaxChunkSize(MAX_CHUNK_BYTES);
+  }
+
+  /** Up to 256 HTTP/1.1 connections per upstream host: a flash crowd's misses fan out. */
+  public static PoolOptions pool() {
+    return new PoolOptions().setHttp1MaxSize(256);
   }
 }
