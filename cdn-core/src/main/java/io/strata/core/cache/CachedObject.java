@@ -1,5 +1,7 @@
 package io.strata.core.cache;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import java.util.ArrayList;
@@ -19,11 +21,12 @@ import java.util.Set;
  *
  * <p>Compact, because a node holds many of these: the headers are one flat array of name/value
  * pairs (names shared {@link AsciiString}s, values that repeat across objects shared, see {@link
- * SharedText}) rather than a map of entry objects, and equal cache decisions are one instance.
- * {@code load-tests}' {@code EntryOverhead} measures what an entry costs; {@link #weight} charges
- * those measured figures.
+ * SharedText}) rather than a map of entry objects, and equal cache decisions are one instance; a
+ * heap body is kept as its array, the object being that body's {@link StoredBody} ({@link #body()},
+ * the only way callers should reach the body's methods). {@code load-tests}' {@code EntryOverhead}
+ * measures what an entry costs; {@link #weight} charges those measured figures.
  */
-public sealed class CachedObject permits CachedObject.ErrorWindow {
+public sealed class CachedObject extends StoredBody permits CachedObject.ErrorWindow {
   /**
    * What an entry without headers costs on the heap beyond its body bytes and its key, measured
    * with {@code EntryOverhead} (246 B in all for a 20-byte path: Caffeine's node 56 B, its map's
@@ -59,7 +62,12 @@ public sealed class CachedObject permits CachedObject.ErrorWindow {
   /** Name, value, name, value...: names are {@link AsciiString}s, values {@link String}s. */
   private final CharSequence[] headers;
 
-  private final StoredBody body;
+  /**
+   * The body: its bytes when it is on the heap, this object then being its own {@link StoredBody}
+   * (see {@link #body()}: a separate wrapper would cost every entry 16 bytes), else the direct
+   * {@link StoredBody}.
+   */
+  private final Object body;
 
   /**
    * When the RFC 9111 §4.2.3 age of this response was zero: its response time minus its corrected
@@ -104,17 +112,16 @@ public sealed class CachedObject permits CachedObject.ErrorWindow {
     this(
         status,
         headers,
-        body,
+        StoredBody.contents(body),
         responseTimeMillis - Math.max(0, correctedInitialAgeMillis),
         SharedText.decision(decision));
   }
 
+  /**
+   * @param body what {@link StoredBody#contents} keeps of the body
+   */
   private CachedObject(
-      int status,
-      CharSequence[] headers,
-      StoredBody body,
-      long ageZeroMillis,
-      CacheDecision decision) {
+      int status, CharSequence[] headers, Object body, long ageZeroMillis, CacheDecision decision) {
     this.status = status;
     this.headers = headers;
     this.body = body;
@@ -224,7 +231,57 @@ public sealed class CachedObject permits CachedObject.ErrorWindow {
    * lookup.
    */
   public StoredBody body() {
+    return body instanceof byte[] ? this : (StoredBody) body;
+  }
+
+  /** The body as {@link StoredBody#contents} keeps it: a heap body's array, or a direct body. */
+  Object contents() {
     return body;
+  }
+
+  // This object as its body's StoredBody: the heap array's, or the direct body's methods.
+
+  @Override
+  public int length() {
+    return body instanceof byte[] bytes ? bytes.length : ((StoredBody) body).length();
+  }
+
+  @Override
+  public boolean isDirect() {
+    return !(body instanceof byte[]);
+  }
+
+  @Override
+  public boolean retain() {
+    return body instanceof byte[] || ((StoredBody) body).retain();
+  }
+
+  @Override
+  public void release() {
+    if (!(body instanceof byte[])) {
+      ((StoredBody) body).release();
+    }
+  }
+
+  @Override
+  public ByteBuf view(int from, int length) {
+    return body instanceof byte[] bytes
+        ? Unpooled.wrappedBuffer(bytes, from, length)
+        : ((StoredBody) body).view(from, length);
+  }
+
+  @Override
+  public void copyTo(ByteBuf out, int from, int length) {
+    if (body instanceof byte[] bytes) {
+      out.writeBytes(bytes, from, length);
+    } else {
+      ((StoredBody) body).copyTo(out, from, length);
+    }
+  }
+
+  @Override
+  public int refCnt() {
+    return body instanceof byte[] ? 1 : ((StoredBody) body).refCnt();
   }
 
   public CacheDecision decision() {
@@ -244,9 +301,7 @@ public sealed class CachedObject permits CachedObject.ErrorWindow {
    */
   public int weight() {
     long bytes =
-        (long) body.length()
-            + ENTRY_OVERHEAD_BYTES
-            + (body.isDirect() ? DIRECT_BODY_OVERHEAD_BYTES : 0);
+        (long) length() + ENTRY_OVERHEAD_BYTES + (isDirect() ? DIRECT_BODY_OVERHEAD_BYTES : 0);
     for (int i = 1; i < headers.length; i += 2) {
       bytes += headers[i].length() + HEADER_OVERHEAD_BYTES;
     }
@@ -358,7 +413,7 @@ public sealed class CachedObject permits CachedObject.ErrorWindow {
       }
     }
     return new CachedObject(
-        status, merged, body, responseTimeMillis, correctedInitialAgeMillis, decision);
+        status, merged, body(), responseTimeMillis, correctedInitialAgeMillis, decision);
   }
 
   /**
