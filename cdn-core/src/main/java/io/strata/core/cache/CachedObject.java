@@ -29,21 +29,21 @@ import java.util.Set;
 public sealed class CachedObject extends StoredBody permits CachedObject.ErrorWindow {
   /**
    * What an entry without headers costs on the heap beyond its body bytes and its key, measured
-   * with {@code EntryOverhead} (246 B in all for a 20-byte path: Caffeine's node 56 B, its map's
-   * node 32 B and table slots ~10 B; this object 48 B; the {@link StoredBody} 16 B and its array's
-   * header 16 B, plus the array's padding to 8 bytes; and the key's 64 B, which the store charges
+   * with {@code EntryOverhead} (214 B in all for a 20-byte path: Caffeine's node 40 B, its map's
+   * node 32 B and table slots ~10 B; this object 48 B, which holds a heap body's array itself; the
+   * array's header 16 B plus its padding to 8 bytes; and the key's 64 B, which the store charges
    * apart, by its path's length: {@link CacheKey#heapBytes}), rounded up.
    */
-  static final int ENTRY_OVERHEAD_BYTES = 192;
+  static final int ENTRY_OVERHEAD_BYTES = 160;
 
   /**
-   * What a direct body adds on the heap to {@link #ENTRY_OVERHEAD_BYTES} (its Netty buffer 72 B and
-   * reference count 16 B, Netty's cleanable 16 B, the JDK's {@code DirectByteBuffer} 64 B with its
-   * deallocator 32 B and cleaner 40 B, instead of the array's header and padding): 218 B measured
-   * with {@code EntryOverhead} on 64 KiB bodies (464 B in all without headers), rounded up. Its
-   * bytes are charged as any body's.
+   * What a direct body adds on the heap to {@link #ENTRY_OVERHEAD_BYTES} (its {@link StoredBody} 16
+   * B, its Netty buffer 72 B and reference count 16 B, Netty's cleanable 16 B, the JDK's {@code
+   * DirectByteBuffer} 64 B with its deallocator 32 B and cleaner 40 B, instead of a heap array's
+   * header and padding): 236 B measured with {@code EntryOverhead} on 64 KiB bodies (450 B in all
+   * without headers), rounded up. Its bytes are charged as any body's.
    */
-  static final int DIRECT_BODY_OVERHEAD_BYTES = 224;
+  static final int DIRECT_BODY_OVERHEAD_BYTES = 240;
 
   /**
    * What one stored header costs beyond its value's characters (its array slots and the value's own
