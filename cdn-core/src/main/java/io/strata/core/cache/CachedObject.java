@@ -80,8 +80,8 @@ public sealed class CachedObject extends StoredBody permits CachedObject.ErrorWi
 
   /**
    * When the store stops keeping this object ({@link CacheStore} sets it as the object goes in):
-   * its retention, counted from that write. Caffeine's per-entry expiry used to hold this in its
-   * node, at 16 bytes per entry; here it costs 8.
+   * its retention, counted from that write. Caffeine's per-entry expiry held this in its node, at
+   * 16 bytes per entry; here its 8 bytes are those {@link #ageZeroMillis} saved.
    */
   private volatile long retainUntilMillis = Long.MAX_VALUE;
 
