@@ -49,7 +49,7 @@ public final class EntryOverhead {
       throw new IllegalStateException("heap weight factor " + store.heapWeightFactor());
     }
     // Everything an entry holds is allocated after the baseline, as a fill allocates it: the key
-    // and its path, the body buffer and its wrapper, the headers, the store's node.
+    // and its path, the body array (a heap body is kept as its array), the headers, the node.
     long before = usedHeapAfterGc();
     for (int i = 0; i < n; i++) {
       StoredBody body = StoredBody.copyOf(Buffer.buffer(new byte[bodyBytes]));

@@ -2,12 +2,17 @@ package io.strata.core.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.strata.core.time.Clock;
+import java.lang.ref.WeakReference;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -16,8 +21,19 @@ import java.util.function.Function;
  * A node's in-memory object store: Caffeine, bounded by the sum of entry weights in bytes, entries
  * kept while fresh and then for a stale-retention period so they can be revalidated or served stale
  * (by the injected {@link Clock}). A response with {@code Vary} is stored under a variant key, and
- * a small index at its primary key names the headers it varies on. Thread-safe; every method is
- * non-blocking.
+ * a small index at its primary key names the headers it varies on. Thread-safe; non-blocking but
+ * for the sweeps ({@link #sweep}, {@link #cleanUp}), which walk every entry.
+ *
+ * <p><b>Retention.</b> Each object carries when its retention ends ({@link
+ * CachedObject#retainUntilMillis}, set as it goes in: its freshness left plus the longest of the
+ * stale retention, {@code stale-while-revalidate} and {@code stale-if-error}, counted from that
+ * write). Every read treats an object past it as gone and removes it (only if it is still the one
+ * stored, so a concurrent replacement is kept), and a sweeper on a daemon thread shared by the
+ * stores of the JVM removes the others without waiting for a read: every {@link
+ * #SWEEP_PERIOD_MILLIS} it walks a step of the entries, sized so that a whole pass takes about
+ * {@link #SWEEP_PASS_PERIODS} periods, which frees direct bodies and budget within about that time
+ * after their retention. Caffeine's own per-entry expiry did this before, at 16 bytes more per
+ * entry in its node (the expiry time and the timer wheel's links).
  *
  * <p>The store holds one reference on the {@link StoredBody} of each entry (taken as the entry goes
  * in, given back by the removal listener whatever removed it: eviction, expiry, replacement,
@@ -46,6 +62,7 @@ public final class CacheStore {
   private final long byteBudget;
   private final long staleRetentionMillis;
   private final AtomicLong evictions = new AtomicLong();
+  private final AtomicLong expirations = new AtomicLong();
   private final AtomicLong directBytes = new AtomicLong();
   private volatile boolean closed;
 
@@ -57,16 +74,43 @@ public final class CacheStore {
 
   private final double heapWeightFactor;
 
+  /** How often the sweeper removes a step of the entries past their retention. */
+  public static final long SWEEP_PERIOD_MILLIS = 1_000;
+
+  /** A sweeper's whole pass over the entries takes about this many periods. */
+  static final int SWEEP_PASS_PERIODS = 10;
+
+  /** A sweeper's step looks at this many entries at least. */
+  static final int SWEEP_MIN_STEP = 4096;
+
+  /** The one thread that sweeps every store of the JVM: never an event loop. */
+  private static final ScheduledThreadPoolExecutor SWEEPER = sweeperThread();
+
+  private static final System.Logger LOG = System.getLogger(CacheStore.class.getName());
+
+  /** Where the sweeper's walk goes on from; guarded by {@code this} ({@link #sweepStep}). */
+  private Iterator<Map.Entry<CacheKey, Object>> sweepCursor;
+
+  private final ScheduledFuture<?> sweeping;
+
   /**
    * @param staleRetentionMillis how long a stale object is kept at least, for revalidation and
    *     serving stale on errors; the byte budget may evict it sooner
    */
   public CacheStore(long byteBudget, long staleRetentionMillis, Clock clock) {
-    this(byteBudget, staleRetentionMillis, clock, Runtime.getRuntime().maxMemory());
+    this(byteBudget, staleRetentionMillis, clock, Runtime.getRuntime().maxMemory(), true);
   }
 
-  /** As above, for a JVM whose maximum heap is {@code maxHeapBytes}. */
-  CacheStore(long byteBudget, long staleRetentionMillis, Clock clock, long maxHeapBytes) {
+  /**
+   * As above, for a JVM whose maximum heap is {@code maxHeapBytes}; without the scheduled sweeper
+   * when {@code sweepInBackground} is false (tests then call {@link #sweep} themselves).
+   */
+  CacheStore(
+      long byteBudget,
+      long staleRetentionMillis,
+      Clock clock,
+      long maxHeapBytes,
+      boolean sweepInBackground) {
     if (byteBudget <= 0) {
       throw new IllegalArgumentException("byteBudget: " + byteBudget + " (expected: > 0)");
     }
@@ -83,30 +127,6 @@ public final class CacheStore {
         Caffeine.newBuilder()
             .maximumWeight(byteBudget)
             .weigher(this::weightOf)
-            .expireAfter(
-                new Expiry<CacheKey, Object>() {
-                  @Override
-                  public long expireAfterCreate(CacheKey key, Object value, long currentTime) {
-                    long millis =
-                        value instanceof CachedObject o
-                            ? o.retentionMillis(clock.millis(), staleRetentionMillis)
-                            : Long.MAX_VALUE / 2_000_000L;
-                    return millis * 1_000_000L;
-                  }
-
-                  @Override
-                  public long expireAfterUpdate(
-                      CacheKey key, Object value, long currentTime, long currentDuration) {
-                    return expireAfterCreate(key, value, currentTime);
-                  }
-
-                  @Override
-                  public long expireAfterRead(
-                      CacheKey key, Object value, long currentTime, long currentDuration) {
-                    return currentDuration;
-                  }
-                })
-            .ticker(clock.ticker())
             // Maintenance runs on the calling thread: it is O(1) amortised and avoids a thread hop.
             .executor(Runnable::run)
             .removalListener(
@@ -119,6 +139,123 @@ public final class CacheStore {
                   }
                 })
             .build();
+    this.sweeping =
+        sweepInBackground
+            ? SWEEPER.scheduleWithFixedDelay(
+                new Sweeper(this), SWEEP_PERIOD_MILLIS, SWEEP_PERIOD_MILLIS, TimeUnit.MILLISECONDS)
+            : null;
+  }
+
+  private static ScheduledThreadPoolExecutor sweeperThread() {
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            task -> {
+              Thread thread = new Thread(task, "strata-cache-sweeper");
+              thread.setDaemon(true);
+              return thread;
+            });
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
+  }
+
+  /**
+   * The scheduled sweep of one store. Holds the store weakly, so a store dropped without {@link
+   * #close} does not stay reachable through the shared thread; it stops itself then.
+   */
+  private static final class Sweeper implements Runnable {
+    private final WeakReference<CacheStore> store;
+
+    Sweeper(CacheStore store) {
+      this.store = new WeakReference<>(store);
+    }
+
+    @Override
+    public void run() {
+      CacheStore s = store.get();
+      if (s == null) {
+        // Unreachable store: stop (an exception ends a periodic task).
+        throw new IllegalStateException("store collected");
+      }
+      try {
+        long entries = s.entryCount();
+        s.sweepStep(
+            (int) Math.max(SWEEP_MIN_STEP, Math.min(1 << 30, entries / SWEEP_PASS_PERIODS)));
+      } catch (RuntimeException e) {
+        // Kept running: the next step tries again.
+        LOG.log(System.Logger.Level.WARNING, "cache sweep step failed", e);
+      }
+    }
+  }
+
+  /** When {@code object}, stored at {@code nowMillis}, stops being kept. */
+  private long retainUntil(CachedObject object, long nowMillis) {
+    long retention = object.retentionMillis(nowMillis, staleRetentionMillis);
+    return retention >= Long.MAX_VALUE - nowMillis ? Long.MAX_VALUE : nowMillis + retention;
+  }
+
+  /**
+   * {@code object}, stored at {@code key}, when it is within its retention at {@code nowMillis};
+   * else null, and it is removed unless it was replaced meanwhile.
+   */
+  CachedObject retained(CacheKey key, CachedObject object, long nowMillis) {
+    if (!object.pastRetention(nowMillis)) {
+      return object;
+    }
+    expire(key, object);
+    return null;
+  }
+
+  /** Removes an object past its retention if it is still the one at {@code key}. */
+  private boolean expire(CacheKey key, CachedObject object) {
+    if (cache.asMap().remove(key, object)) {
+      expirations.incrementAndGet();
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Removes the entries past their retention among the next {@code maxEntries} of a walk that goes
+   * on where the last step stopped, and starts again once it has reached the end.
+   *
+   * @return the number of entries removed
+   */
+  synchronized int sweepStep(int maxEntries) {
+    long now = clock.millis();
+    int removed = 0;
+    for (int i = 0; i < maxEntries; i++) {
+      if (sweepCursor == null) {
+        sweepCursor = cache.asMap().entrySet().iterator();
+      }
+      if (!sweepCursor.hasNext()) {
+        sweepCursor = null;
+        break;
+      }
+      var e = sweepCursor.next();
+      if (e.getValue() instanceof CachedObject o && o.pastRetention(now) && expire(e.getKey(), o)) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Removes every entry past its retention now: a whole walk of the store, on the caller's thread
+   * (the scheduled sweeper does the same in steps). For tests and measurements; O(entries), so
+   * never on an event loop.
+   *
+   * @return the number of entries removed
+   */
+  public int sweep() {
+    long now = clock.millis();
+    int removed = 0;
+    for (var e : cache.asMap().entrySet()) {
+      if (e.getValue() instanceof CachedObject o && o.pastRetention(now) && expire(e.getKey(), o)) {
+        removed++;
+      }
+    }
+    return removed;
   }
 
   /**
@@ -151,6 +288,7 @@ public final class CacheStore {
       throw new IllegalStateException(
           "stored body already freed: the caller must hold a reference");
     }
+    object.retainUntilMillis(retainUntil(object, clock.millis()));
     cache.put(key, object);
     if (closed) {
       // Raced with close(): its clear may not have seen this entry.
@@ -207,12 +345,15 @@ public final class CacheStore {
       CacheKey variant = primary.withVariant(secondary);
       return new Lookup(variant, get(variant));
     }
-    return new Lookup(primary, (CachedObject) found);
+    return new Lookup(
+        primary, found == null ? null : retained(primary, (CachedObject) found, clock.millis()));
   }
 
-  /** The stored object (fresh or stale) at {@code key}, or null. */
+  /** The stored object (fresh or stale, within its retention) at {@code key}, or null. */
   public CachedObject get(CacheKey key) {
-    return cache.getIfPresent(key) instanceof CachedObject o ? o : null;
+    return cache.getIfPresent(key) instanceof CachedObject o
+        ? retained(key, o, clock.millis())
+        : null;
   }
 
   /**
@@ -257,7 +398,25 @@ public final class CacheStore {
    * caller holds a reference on its body.
    */
   public void replace(CacheKey key, CachedObject object) {
-    if (entering(object) && cache.asMap().computeIfPresent(key, (k, v) -> object) != object) {
+    if (!entering(object)) {
+      return;
+    }
+    long now = clock.millis();
+    object.retainUntilMillis(retainUntil(object, now));
+    // An object past its retention is gone: it is removed rather than replaced.
+    Object stored =
+        cache
+            .asMap()
+            .computeIfPresent(
+                key,
+                (k, v) -> {
+                  if (v instanceof CachedObject o && o.pastRetention(now)) {
+                    expirations.incrementAndGet();
+                    return null;
+                  }
+                  return object;
+                });
+    if (stored != object) {
       leaving(object);
     }
   }
@@ -282,9 +441,11 @@ public final class CacheStore {
   public int invalidateIf(java.util.function.BiPredicate<CacheKey, CachedObject> test) {
     int removed = 0;
     var map = cache.asMap();
+    long now = clock.millis();
     for (var e : map.entrySet()) {
       // A Vary index left behind only points at variants that are gone: lookups then miss.
       if (e.getValue() instanceof CachedObject object
+          && retained(e.getKey(), object, now) != null
           && test.test(e.getKey(), object)
           && map.remove(e.getKey(), object)) {
         removed++;
@@ -306,8 +467,11 @@ public final class CacheStore {
     long now = clock.millis();
     var map = cache.asMap();
     for (var e : map.entrySet()) {
-      if (e.getValue() instanceof CachedObject o && test.test(e.getKey(), o)) {
+      if (e.getValue() instanceof CachedObject o
+          && retained(e.getKey(), o, now) != null
+          && test.test(e.getKey(), o)) {
         CachedObject stale = o.staleFrom(now);
+        stale.retainUntilMillis(retainUntil(stale, now));
         // The old entry's reference keeps the shared body alive while the copy takes its own.
         if (entering(stale)) {
           if (map.replace(e.getKey(), o, stale)) {
@@ -330,6 +494,7 @@ public final class CacheStore {
     return cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
   }
 
+  /** Entries held now, including those past their retention that no read or sweep removed yet. */
   public long entryCount() {
     return cache.estimatedSize();
   }
@@ -337,6 +502,11 @@ public final class CacheStore {
   /** Entries removed because the byte budget was exceeded (not expiry). */
   public long evictionCount() {
     return evictions.get();
+  }
+
+  /** Entries removed because their retention ended (by a read or the sweeper). */
+  public long expirationCount() {
+    return expirations.get();
   }
 
   /** Bytes of the direct (off-heap) bodies the entries hold now; part of {@link #weightedSize}. */
@@ -353,6 +523,9 @@ public final class CacheStore {
       return;
     }
     closed = true;
+    if (sweeping != null) {
+      sweeping.cancel(false);
+    }
     OPEN_BUDGETS.addAndGet(-byteBudget);
     cache.invalidateAll();
     cache.cleanUp();
@@ -363,8 +536,12 @@ public final class CacheStore {
     return OPEN_BUDGETS.get();
   }
 
-  /** Runs pending expiry and eviction work now; for tests and metrics scrapes. */
+  /**
+   * Runs pending eviction work and removes every entry past its retention now ({@link #sweep}); for
+   * tests and measurements, off any event loop.
+   */
   public void cleanUp() {
     cache.cleanUp();
+    sweep();
   }
 }

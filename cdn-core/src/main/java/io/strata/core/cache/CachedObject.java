@@ -1,5 +1,7 @@
 package io.strata.core.cache;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import java.util.ArrayList;
@@ -19,28 +21,29 @@ import java.util.Set;
  *
  * <p>Compact, because a node holds many of these: the headers are one flat array of name/value
  * pairs (names shared {@link AsciiString}s, values that repeat across objects shared, see {@link
- * SharedText}) rather than a map of entry objects, and equal cache decisions are one instance.
- * {@code load-tests}' {@code EntryOverhead} measures what an entry costs; {@link #weight} charges
- * those measured figures.
+ * SharedText}) rather than a map of entry objects, and equal cache decisions are one instance; a
+ * heap body is kept as its array, the object being that body's {@link StoredBody} ({@link #body()},
+ * the only way callers should reach the body's methods). {@code load-tests}' {@code EntryOverhead}
+ * measures what an entry costs; {@link #weight} charges those measured figures.
  */
-public sealed class CachedObject permits CachedObject.ErrorWindow {
+public sealed class CachedObject extends StoredBody permits CachedObject.ErrorWindow {
   /**
    * What an entry without headers costs on the heap beyond its body bytes and its key, measured
-   * with {@code EntryOverhead} (246 B in all for a 20-byte path: Caffeine's node 56 B, its map's
-   * node 32 B and table slots ~10 B; this object 48 B; the {@link StoredBody} 16 B and its array's
-   * header 16 B, plus the array's padding to 8 bytes; and the key's 64 B, which the store charges
+   * with {@code EntryOverhead} (214 B in all for a 20-byte path: Caffeine's node 40 B, its map's
+   * node 32 B and table slots ~10 B; this object 48 B, which holds a heap body's array itself; the
+   * array's header 16 B plus its padding to 8 bytes; and the key's 64 B, which the store charges
    * apart, by its path's length: {@link CacheKey#heapBytes}), rounded up.
    */
-  static final int ENTRY_OVERHEAD_BYTES = 192;
+  static final int ENTRY_OVERHEAD_BYTES = 160;
 
   /**
-   * What a direct body adds on the heap to {@link #ENTRY_OVERHEAD_BYTES} (its Netty buffer 72 B and
-   * reference count 16 B, Netty's cleanable 16 B, the JDK's {@code DirectByteBuffer} 64 B with its
-   * deallocator 32 B and cleaner 40 B, instead of the array's header and padding): 218 B measured
-   * with {@code EntryOverhead} on 64 KiB bodies (464 B in all without headers), rounded up. Its
-   * bytes are charged as any body's.
+   * What a direct body adds on the heap to {@link #ENTRY_OVERHEAD_BYTES} (its {@link StoredBody} 16
+   * B, its Netty buffer 72 B and reference count 16 B, Netty's cleanable 16 B, the JDK's {@code
+   * DirectByteBuffer} 64 B with its deallocator 32 B and cleaner 40 B, instead of a heap array's
+   * header and padding): 236 B measured with {@code EntryOverhead} on 64 KiB bodies (450 B in all
+   * without headers), rounded up. Its bytes are charged as any body's.
    */
-  static final int DIRECT_BODY_OVERHEAD_BYTES = 224;
+  static final int DIRECT_BODY_OVERHEAD_BYTES = 240;
 
   /**
    * What one stored header costs beyond its value's characters (its array slots and the value's own
@@ -59,10 +62,28 @@ public sealed class CachedObject permits CachedObject.ErrorWindow {
   /** Name, value, name, value...: names are {@link AsciiString}s, values {@link String}s. */
   private final CharSequence[] headers;
 
-  private final StoredBody body;
-  private final long responseTimeMillis;
-  private final long correctedInitialAgeMillis;
+  /**
+   * The body: its bytes when it is on the heap, this object then being its own {@link StoredBody}
+   * (see {@link #body()}: a separate wrapper would cost every entry 16 bytes), else the direct
+   * {@link StoredBody}.
+   */
+  private final Object body;
+
+  /**
+   * When the RFC 9111 §4.2.3 age of this response was zero: its response time minus its corrected
+   * initial age. One field for the two, since the age is all they are read for ({@code current_age}
+   * = now − this).
+   */
+  private final long ageZeroMillis;
+
   private final CacheDecision decision;
+
+  /**
+   * When the store stops keeping this object ({@link CacheStore} sets it as the object goes in):
+   * its retention, counted from that write. Caffeine's per-entry expiry held this in its node, at
+   * 16 bytes per entry; here its 8 bytes are those {@link #ageZeroMillis} saved.
+   */
+  private volatile long retainUntilMillis = Long.MAX_VALUE;
 
   /**
    * What the proxy rendered for this entry's responses (its {@code Via}, the {@code Age} of the
@@ -88,12 +109,24 @@ public sealed class CachedObject permits CachedObject.ErrorWindow {
       long responseTimeMillis,
       long correctedInitialAgeMillis,
       CacheDecision decision) {
+    this(
+        status,
+        headers,
+        StoredBody.contents(body),
+        responseTimeMillis - Math.max(0, correctedInitialAgeMillis),
+        SharedText.decision(decision));
+  }
+
+  /**
+   * @param body what {@link StoredBody#contents} keeps of the body
+   */
+  private CachedObject(
+      int status, CharSequence[] headers, Object body, long ageZeroMillis, CacheDecision decision) {
     this.status = status;
     this.headers = headers;
     this.body = body;
-    this.responseTimeMillis = responseTimeMillis;
-    this.correctedInitialAgeMillis = Math.max(0, correctedInitialAgeMillis);
-    this.decision = SharedText.decision(decision);
+    this.ageZeroMillis = ageZeroMillis;
+    this.decision = decision;
   }
 
   /**
@@ -105,12 +138,7 @@ public sealed class CachedObject permits CachedObject.ErrorWindow {
 
     private ErrorWindow(CachedObject from, CacheDecision decision, long errorServeUntilMillis) {
       super(
-          from.status,
-          from.headers,
-          from.body,
-          from.responseTimeMillis,
-          from.correctedInitialAgeMillis,
-          decision);
+          from.status, from.headers, from.body, from.ageZeroMillis, SharedText.decision(decision));
       this.errorServeUntilMillis = errorServeUntilMillis;
     }
 
@@ -203,7 +231,57 @@ public sealed class CachedObject permits CachedObject.ErrorWindow {
    * lookup.
    */
   public StoredBody body() {
+    return body instanceof byte[] ? this : (StoredBody) body;
+  }
+
+  /** The body as {@link StoredBody#contents} keeps it: a heap body's array, or a direct body. */
+  Object contents() {
     return body;
+  }
+
+  // This object as its body's StoredBody: the heap array's, or the direct body's methods.
+
+  @Override
+  public int length() {
+    return body instanceof byte[] bytes ? bytes.length : ((StoredBody) body).length();
+  }
+
+  @Override
+  public boolean isDirect() {
+    return !(body instanceof byte[]);
+  }
+
+  @Override
+  public boolean retain() {
+    return body instanceof byte[] || ((StoredBody) body).retain();
+  }
+
+  @Override
+  public void release() {
+    if (!(body instanceof byte[])) {
+      ((StoredBody) body).release();
+    }
+  }
+
+  @Override
+  public ByteBuf view(int from, int length) {
+    return body instanceof byte[] bytes
+        ? Unpooled.wrappedBuffer(bytes, from, length)
+        : ((StoredBody) body).view(from, length);
+  }
+
+  @Override
+  public void copyTo(ByteBuf out, int from, int length) {
+    if (body instanceof byte[] bytes) {
+      out.writeBytes(bytes, from, length);
+    } else {
+      ((StoredBody) body).copyTo(out, from, length);
+    }
+  }
+
+  @Override
+  public int refCnt() {
+    return body instanceof byte[] ? 1 : ((StoredBody) body).refCnt();
   }
 
   public CacheDecision decision() {
@@ -223,9 +301,7 @@ public sealed class CachedObject permits CachedObject.ErrorWindow {
    */
   public int weight() {
     long bytes =
-        (long) body.length()
-            + ENTRY_OVERHEAD_BYTES
-            + (body.isDirect() ? DIRECT_BODY_OVERHEAD_BYTES : 0);
+        (long) length() + ENTRY_OVERHEAD_BYTES + (isDirect() ? DIRECT_BODY_OVERHEAD_BYTES : 0);
     for (int i = 1; i < headers.length; i += 2) {
       bytes += headers[i].length() + HEADER_OVERHEAD_BYTES;
     }
@@ -240,9 +316,12 @@ public sealed class CachedObject permits CachedObject.ErrorWindow {
     return header("Last-Modified");
   }
 
-  /** RFC 9111 §4.2.3 {@code current_age} in milliseconds at {@code nowMillis}. */
+  /**
+   * RFC 9111 §4.2.3 {@code current_age} in milliseconds at {@code nowMillis} (never negative, even
+   * when the clock was set back).
+   */
   public long currentAgeMillis(long nowMillis) {
-    return correctedInitialAgeMillis + Math.max(0, nowMillis - responseTimeMillis);
+    return Math.max(0, nowMillis - ageZeroMillis);
   }
 
   /** The {@code Age} header value: whole seconds since the origin produced or last validated it. */
@@ -315,8 +394,7 @@ public sealed class CachedObject permits CachedObject.ErrorWindow {
             decision.reason());
     return this instanceof ErrorWindow
         ? new ErrorWindow(this, stale, errorServeUntilMillis())
-        : new CachedObject(
-            status, headers, body, responseTimeMillis, correctedInitialAgeMillis, stale);
+        : new CachedObject(status, headers, body, ageZeroMillis, SharedText.decision(stale));
   }
 
   /**
@@ -335,7 +413,7 @@ public sealed class CachedObject permits CachedObject.ErrorWindow {
       }
     }
     return new CachedObject(
-        status, merged, body, responseTimeMillis, correctedInitialAgeMillis, decision);
+        status, merged, body(), responseTimeMillis, correctedInitialAgeMillis, decision);
   }
 
   /**
@@ -350,6 +428,20 @@ public sealed class CachedObject permits CachedObject.ErrorWindow {
             Math.max(decision.staleWhileRevalidateSeconds(), decision.staleIfErrorSeconds())
                 * 1000L);
     return fresh + stale;
+  }
+
+  /** When the store stops keeping this object (see the field); set as the object is stored. */
+  long retainUntilMillis() {
+    return retainUntilMillis;
+  }
+
+  void retainUntilMillis(long millis) {
+    retainUntilMillis = millis;
+  }
+
+  /** Past its retention at {@code nowMillis}: the store treats it as gone. */
+  boolean pastRetention(long nowMillis) {
+    return nowMillis >= retainUntilMillis;
   }
 
   private long lifetimeMillis() {

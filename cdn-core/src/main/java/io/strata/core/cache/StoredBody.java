@@ -19,6 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * completes and then handed to the network without any further user-space copy (a view on the same
  * memory, which the native transport {@code writev}s as it is). Immutable content; thread-safe.
  *
+ * <p>A stored entry keeps a heap body's array itself and is that body's {@code StoredBody} ({@link
+ * CachedObject#body()}): the {@link Heap} wrapper a fill makes is dropped when the entry is made,
+ * which saves each entry 16 bytes. So three kinds answer these methods: {@link Heap} (a fill's
+ * body), {@link CachedObject} (a stored heap body) and {@link Direct}.
+ *
  * <p><b>References.</b> A direct body is reference-counted explicitly; nothing relies on the
  * garbage collector to free it (old-generation garbage would hold direct memory until a full
  * collection). Whoever creates one holds the first reference. The {@link CacheStore} takes one for
@@ -37,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * direct limit degrades to heap storage rather than failing at run time. {@link #directBytes()}
  * says how much direct memory live bodies hold now.
  */
-public abstract sealed class StoredBody permits StoredBody.Heap, StoredBody.Direct {
+public abstract sealed class StoredBody permits StoredBody.Heap, StoredBody.Direct, CachedObject {
   /**
    * Bodies of at least this many bytes are stored off-heap ({@code -Dstrata.directBodyBytes}
    * changes it, for measurement). Below it a heap copy per hit costs less than the extra write of a
@@ -57,7 +62,18 @@ public abstract sealed class StoredBody permits StoredBody.Heap, StoredBody.Dire
   /** An empty body. */
   public static final StoredBody EMPTY = new Heap(NO_BYTES);
 
-  private StoredBody() {}
+  StoredBody() {}
+
+  /**
+   * What a stored entry keeps of {@code body}: a heap body's array (the entry is then that body's
+   * {@code StoredBody} itself, see {@link CachedObject#body()}), or the direct body.
+   */
+  static Object contents(StoredBody body) {
+    if (body instanceof Heap heap) {
+      return heap.bytes;
+    }
+    return body instanceof CachedObject object ? object.contents() : body;
+  }
 
   /**
    * What the JVM's direct-memory limit {@code maxDirect} leaves for stored bodies: all but an

@@ -126,6 +126,11 @@ public final class NodeMetrics {
         .description("Objects evicted to stay within the byte budget")
         .tags(tags)
         .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "strata.cache.expirations", store, CacheStore::expirationCount)
+        .description("Objects removed because their retention (fresh and stale) ended")
+        .tags(tags)
+        .register(registry);
   }
 
   /** A request refused for its path (malformed, or an alias of another behavior's path). */

@@ -53,7 +53,7 @@ class CacheStoreHeapShareTest {
   @Test
   void smallBodiesStayWithinTheHeapShareWhenTheBudgetExceedsIt() {
     // A 64 MiB budget in a JVM said to have a 32 MiB heap: heap entries get at most 60 % of it.
-    CacheStore store = new CacheStore(64 * MIB, 0, CLOCK, 32 * MIB);
+    CacheStore store = new CacheStore(64 * MIB, 0, CLOCK, 32 * MIB, false);
     try {
       assertTrue(store.heapWeightFactor() > 1.0, "factor " + store.heapWeightFactor());
       long heapBodies = fill(store, "/small/", 4096, 16 * 1024, false);
@@ -68,7 +68,7 @@ class CacheStoreHeapShareTest {
 
   @Test
   void offHeapBodiesStillUseTheWholeBudget() {
-    CacheStore store = new CacheStore(64 * MIB, 0, CLOCK, 32 * MIB);
+    CacheStore store = new CacheStore(64 * MIB, 0, CLOCK, 32 * MIB, false);
     try {
       long directBodies = fill(store, "/large/", 900, 64 * 1024, true);
       assertTrue(
@@ -82,7 +82,7 @@ class CacheStoreHeapShareTest {
 
   @Test
   void aBudgetTheHeapHoldsIsChargedAsBefore() {
-    CacheStore store = new CacheStore(4 * MIB, 0, CLOCK, Long.MAX_VALUE / 4);
+    CacheStore store = new CacheStore(4 * MIB, 0, CLOCK, Long.MAX_VALUE / 4, false);
     try {
       assertEquals(1.0, store.heapWeightFactor());
       StoredBody body = StoredBody.copyOf(Buffer.buffer(new byte[1000]));

@@ -171,4 +171,53 @@ class CachedObjectTest {
         0,
         new CacheDecision(true, 120, false, 0, -1, false, ""));
   }
+
+  @Test
+  void aHeapBodyIsKeptAsItsArrayAndTheObjectIsItsBody() {
+    CachedObject o = object(10, 0, -1, false);
+    assertSame(o, o.body(), "no wrapper kept beside the object");
+    assertTrue(o.contents() instanceof byte[]);
+    assertFalse(o.body().isDirect());
+    assertEquals(4, o.body().length());
+    assertTrue(o.body().retain());
+    o.body().release();
+    assertEquals(1, o.body().refCnt());
+    assertEquals("dy", o.body().buffer(2, 2).toString());
+    // Copies share the array, and an object made from another's body keeps that array, not the
+    // other object.
+    CachedObject refreshed =
+        o.refreshedBy(
+            MultiMap.caseInsensitiveMultiMap(),
+            T0 + 1_000,
+            0,
+            new CacheDecision(true, 10, false, 0, -1, false, ""));
+    assertSame(o.contents(), refreshed.contents());
+    assertSame(o.contents(), o.staleFrom(T0 + 5_000).contents());
+    assertSame(o.contents(), o.withErrorWindowUntil(T0 + 5_000).contents());
+    CachedObject rebuilt =
+        new CachedObject(
+            200,
+            MultiMap.caseInsensitiveMultiMap(),
+            o.body(),
+            T0,
+            0,
+            new CacheDecision(true, 10, false, 0, -1, false, ""));
+    assertSame(o.contents(), rebuilt.contents());
+  }
+
+  @Test
+  void aClockSetBackLowersTheAgeButNeverBelowZero() {
+    CachedObject o =
+        new CachedObject(
+            200,
+            MultiMap.caseInsensitiveMultiMap(),
+            StoredBody.EMPTY,
+            T0,
+            3_000,
+            new CacheDecision(true, 10, false, 0, -1, false, ""));
+    assertEquals(3_000, o.currentAgeMillis(T0));
+    assertEquals(5_000, o.currentAgeMillis(T0 + 2_000));
+    assertEquals(1_000, o.currentAgeMillis(T0 - 2_000));
+    assertEquals(0, o.currentAgeMillis(T0 - 60_000));
+  }
 }

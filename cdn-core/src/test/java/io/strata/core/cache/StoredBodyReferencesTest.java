@@ -164,6 +164,39 @@ class StoredBodyReferencesTest {
   }
 
   @Test
+  void aDirectBodyPastItsRetentionIsFreedByTheSweepWithoutALookup() {
+    CacheStore store = new CacheStore(16L << 20, 10_000, clock, Long.MAX_VALUE / 4, false);
+    StoredBody body = stored(store, "/a", 1);
+    // Retention: 60 s fresh, then 10 s stale.
+    clock.advance(Duration.ofMillis(69_999));
+    assertEquals(0, store.sweep());
+    assertEquals(1, body.refCnt());
+    clock.advance(Duration.ofMillis(1));
+    assertEquals(1, store.sweep());
+    assertEquals(0, body.refCnt(), "freed without any lookup");
+    assertEquals(0, store.directBytes());
+    assertEquals(0, store.entryCount());
+    assertEquals(0, store.weightedSize());
+    store.close();
+  }
+
+  @Test
+  void theBackgroundSweeperFreesADirectBodyPastItsRetentionOnItsOwn() throws Exception {
+    CacheStore store = new CacheStore(16L << 20, 10_000, clock);
+    StoredBody body = stored(store, "/a", 1);
+    clock.advance(Duration.ofSeconds(70));
+    // The sweeper's thread runs every SWEEP_PERIOD_MILLIS of real time: wait for it.
+    long until = System.nanoTime() + 10 * CacheStore.SWEEP_PERIOD_MILLIS * 1_000_000L;
+    while (body.refCnt() != 0 && System.nanoTime() < until) {
+      Thread.sleep(10);
+    }
+    assertEquals(0, body.refCnt(), "freed by the sweeper, not by a lookup");
+    assertEquals(1, store.expirationCount());
+    assertEquals(0, store.directBytes());
+    store.close();
+  }
+
+  @Test
   void aClosedStoreRefusesBodiesAndTakesNoReference() {
     CacheStore store = new CacheStore(16L << 20, 0, clock);
     store.close();
