@@ -378,6 +378,9 @@ rate_median() { # rate target column -> median over rounds
     sort -g | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print 0}'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+# The JVMs write their GC logs through a buffer: stopped first, so the report sees every pause
+# (a 77 ms young pause during the crowds was missing from one report that read them live).
+stop_all
 {
   echo
   echo "## Hit path, $ROUNDS rounds × ${DURATION}s per target and size, wrk -t$WRK_THREADS -c$CONNECTIONS (medians)"
