@@ -4,15 +4,12 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.strata.core.time.Clock;
-import java.lang.ref.WeakReference;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -28,12 +25,11 @@ import java.util.function.Function;
  * CachedObject#retainUntilMillis}, set as it goes in: its freshness left plus the longest of the
  * stale retention, {@code stale-while-revalidate} and {@code stale-if-error}, counted from that
  * write). Every read treats an object past it as gone and removes it (only if it is still the one
- * stored, so a concurrent replacement is kept), and a sweeper on a daemon thread shared by the
- * stores of the JVM removes the others without waiting for a read: every {@link
- * #SWEEP_PERIOD_MILLIS} it walks a step of the entries, sized so that a whole pass takes about
- * {@link #SWEEP_PASS_PERIODS} periods, which frees direct bodies and budget within about that time
- * after their retention. Caffeine's own per-entry expiry did this before, at 16 bytes more per
- * entry in its node (the expiry time and the timer wheel's links).
+ * stored, so a concurrent replacement is kept), and the {@link RetentionSweeper} removes the others
+ * without waiting for a read, a step of the entries every second, a whole pass in about ten, which
+ * frees direct bodies and budget within about that time after their retention. Caffeine's own
+ * per-entry expiry did this before, at 16 bytes more per entry in its node (the expiry time and the
+ * timer wheel's links).
  *
  * <p>The store holds one reference on the {@link StoredBody} of each entry (taken as the entry goes
  * in, given back by the removal listener whatever removed it: eviction, expiry, replacement,
@@ -73,20 +69,6 @@ public final class CacheStore {
   public static final double HEAP_SHARE = 0.6;
 
   private final double heapWeightFactor;
-
-  /** How often the sweeper removes a step of the entries past their retention. */
-  public static final long SWEEP_PERIOD_MILLIS = 1_000;
-
-  /** A sweeper's whole pass over the entries takes about this many periods. */
-  static final int SWEEP_PASS_PERIODS = 10;
-
-  /** A sweeper's step looks at this many entries at least. */
-  static final int SWEEP_MIN_STEP = 4096;
-
-  /** The one thread that sweeps every store of the JVM: never an event loop. */
-  private static final ScheduledThreadPoolExecutor SWEEPER = sweeperThread();
-
-  private static final System.Logger LOG = System.getLogger(CacheStore.class.getName());
 
   /** Where the sweeper's walk goes on from; guarded by {@code this} ({@link #sweepStep}). */
   private Iterator<Map.Entry<CacheKey, Object>> sweepCursor;
@@ -139,53 +121,7 @@ public final class CacheStore {
                   }
                 })
             .build();
-    this.sweeping =
-        sweepInBackground
-            ? SWEEPER.scheduleWithFixedDelay(
-                new Sweeper(this), SWEEP_PERIOD_MILLIS, SWEEP_PERIOD_MILLIS, TimeUnit.MILLISECONDS)
-            : null;
-  }
-
-  private static ScheduledThreadPoolExecutor sweeperThread() {
-    ScheduledThreadPoolExecutor executor =
-        new ScheduledThreadPoolExecutor(
-            1,
-            task -> {
-              Thread thread = new Thread(task, "strata-cache-sweeper");
-              thread.setDaemon(true);
-              return thread;
-            });
-    executor.setRemoveOnCancelPolicy(true);
-    return executor;
-  }
-
-  /**
-   * The scheduled sweep of one store. Holds the store weakly, so a store dropped without {@link
-   * #close} does not stay reachable through the shared thread; it stops itself then.
-   */
-  private static final class Sweeper implements Runnable {
-    private final WeakReference<CacheStore> store;
-
-    Sweeper(CacheStore store) {
-      this.store = new WeakReference<>(store);
-    }
-
-    @Override
-    public void run() {
-      CacheStore s = store.get();
-      if (s == null) {
-        // Unreachable store: stop (an exception ends a periodic task).
-        throw new IllegalStateException("store collected");
-      }
-      try {
-        long entries = s.entryCount();
-        s.sweepStep(
-            (int) Math.max(SWEEP_MIN_STEP, Math.min(1 << 30, entries / SWEEP_PASS_PERIODS)));
-      } catch (RuntimeException e) {
-        // Kept running: the next step tries again.
-        LOG.log(System.Logger.Level.WARNING, "cache sweep step failed", e);
-      }
-    }
+    this.sweeping = sweepInBackground ? RetentionSweeper.schedule(this) : null;
   }
 
   /** When {@code object}, stored at {@code nowMillis}, stops being kept. */

@@ -185,8 +185,8 @@ class StoredBodyReferencesTest {
     CacheStore store = new CacheStore(16L << 20, 10_000, clock);
     StoredBody body = stored(store, "/a", 1);
     clock.advance(Duration.ofSeconds(70));
-    // The sweeper's thread runs every SWEEP_PERIOD_MILLIS of real time: wait for it.
-    long until = System.nanoTime() + 10 * CacheStore.SWEEP_PERIOD_MILLIS * 1_000_000L;
+    // The sweeper's thread runs every RetentionSweeper.PERIOD_MILLIS of real time: wait for it.
+    long until = System.nanoTime() + 10 * RetentionSweeper.PERIOD_MILLIS * 1_000_000L;
     while (body.refCnt() != 0 && System.nanoTime() < until) {
       Thread.sleep(10);
     }
