@@ -244,13 +244,17 @@ class SoakTest {
     long requests = halves[0].requests.sum() + halves[1].requests.sum();
     String report =
         String.format(
-            "soak %d s (+%d s warm-up), %d viewers: %d requests measured (%.0f/s), hits at the"
+            // The leak detector's level is part of the figures: at PARANOID every access to an
+            // off-heap body records a stack trace, and the rate falls about fivefold.
+            "soak %d s (+%d s warm-up), %d viewers, Netty leak detection %s: %d requests measured"
+                + " (%.0f/s), hits at the"
                 + " edge %d, expected errors %d (%d / %d per half), unexpected %d; before: %s;"
                 + " after: %s; direct bodies in the stores %.1f MiB, outside them %d B before and"
                 + " %d B after%n",
             seconds,
             warmupNanos / 1_000_000_000L,
             VIEWERS,
+            io.netty.util.ResourceLeakDetector.getLevel(),
             requests,
             requests / (double) seconds,
             halves[0].hits.sum() + halves[1].hits.sum(),
