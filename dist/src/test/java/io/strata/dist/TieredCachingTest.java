@@ -352,6 +352,30 @@ class TieredCachingTest {
   }
 
   @Test
+  void anObjectPastItsRetentionLeavesBothTiersAndIsCountedAsExpired() {
+    viewer.get("/short/x");
+    assertEquals(1, tiers.edge.store().entryCount());
+    // Past its freshness and the stale retention after it: no read comes, the sweep removes it.
+    tiers.clock.advance(
+        Duration.ofSeconds(11).plusMillis(io.strata.core.server.CacheNode.STALE_RETENTION_MILLIS));
+    tiers.edge.store().cleanUp();
+    tiers.regionals.get(0).store().cleanUp();
+
+    assertEquals(0, tiers.edge.store().entryCount());
+    assertEquals(0, tiers.regionals.get(0).store().entryCount());
+    assertEquals(
+        1.0,
+        tiers
+            .registry
+            .get("strata.cache.expirations")
+            .tag("role", "edge")
+            .functionCounter()
+            .count());
+    assertTrue(
+        tiers.registry.scrape().contains("strata_cache_expirations_total{node=\"regional-0\""));
+  }
+
+  @Test
   void metricsCountHitsMissesAndBytes() {
     viewer.get("/cached/m");
     viewer.get("/cached/m");
