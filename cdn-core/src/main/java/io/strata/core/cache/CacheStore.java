@@ -168,8 +168,7 @@ public final class CacheStore {
         sweepCursor = null;
         break;
       }
-      var e = sweepCursor.next();
-      if (e.getValue() instanceof CachedObject o && o.pastRetention(now) && expire(e.getKey(), o)) {
+      if (expireIfPast(sweepCursor.next(), now)) {
         removed++;
       }
     }
@@ -187,11 +186,18 @@ public final class CacheStore {
     long now = clock.millis();
     int removed = 0;
     for (var e : cache.asMap().entrySet()) {
-      if (e.getValue() instanceof CachedObject o && o.pastRetention(now) && expire(e.getKey(), o)) {
+      if (expireIfPast(e, now)) {
         removed++;
       }
     }
     return removed;
+  }
+
+  /** Removes a sweep's entry if its object is past its retention at {@code nowMillis}. */
+  private boolean expireIfPast(Map.Entry<CacheKey, Object> e, long nowMillis) {
+    return e.getValue() instanceof CachedObject o
+        && o.pastRetention(nowMillis)
+        && expire(e.getKey(), o);
   }
 
   /**

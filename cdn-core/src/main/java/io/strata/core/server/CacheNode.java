@@ -208,12 +208,6 @@ public final class CacheNode {
   }
 
   /**
-   * Large bodies are stored in direct memory, within what the JVM's limit leaves for them ({@link
-   * StoredBody#directCapacity()}), shared by every store in the JVM; beyond it they are kept on the
-   * heap. Said once at start, with the flag that changes it, when the open stores' budgets could
-   * hold more large bodies than that.
-   */
-  /**
    * Said once at start when the heap cannot hold this node's budget in small (heap) bodies: such
    * entries are then charged more ({@link CacheStore#heapWeightFactor()}), so they stay within a
    * share of the heap instead of exhausting it.
@@ -239,6 +233,12 @@ public final class CacheNode {
     }
   }
 
+  /**
+   * Large bodies are stored in direct memory, within what the JVM's limit leaves for them ({@link
+   * StoredBody#directCapacity()}), shared by every store in the JVM; beyond it they are kept on the
+   * heap. Said once at start, with the flag that changes it, when the open stores' budgets could
+   * hold more large bodies than that.
+   */
   private static void warnWhenDirectMemoryIsShort(TierSettings tier, long byteBudget) {
     long capacity = StoredBody.directCapacity();
     long budgets = CacheStore.openBudgets();
