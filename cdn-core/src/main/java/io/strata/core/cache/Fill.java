@@ -2,6 +2,7 @@ package io.strata.core.cache;
 
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 
 /**
@@ -20,6 +21,10 @@ import java.util.List;
  * and readers that have not started yet get it in one piece. The fill holds a reference on it until
  * the fill is detached and its last reader has left; each {@link Read} that carries it carries a
  * reference of its own for the reader.
+ *
+ * <p>A crowd costs each reader constant work per chunk, however many readers there are: a reader's
+ * position is found by identity, and chunks are released when the last reader at the oldest kept
+ * chunk moves on, not by a walk of every reader on every read.
  *
  * <p>Thread-safe: state is guarded by {@code this}; callbacks are made outside the lock.
  */
@@ -50,7 +55,10 @@ public final class Fill {
         };
   }
 
-  /** A reader's side of the fill. {@link #wake()} may be called from any thread, repeatedly. */
+  /**
+   * A reader's side of the fill, told apart from other readers by identity. {@link #wake()} may be
+   * called from any thread, repeatedly.
+   */
   public interface Reader {
     void wake();
   }
@@ -78,6 +86,11 @@ public final class Fill {
     long chunkIndex;
     boolean tookWhole;
 
+    /** Neighbours in the order readers joined. */
+    Position previous;
+
+    Position next;
+
     Position(Reader reader) {
       this.reader = reader;
     }
@@ -86,7 +99,20 @@ public final class Fill {
   private final long maxObjectBytes;
   private final io.vertx.core.MultiMap requestHeaders;
   private final Detach detach;
-  private final List<Position> readers = new ArrayList<>(4);
+  private final IdentityHashMap<Reader, Position> positions = new IdentityHashMap<>(4);
+
+  /** The readers in the order they joined (the oldest first): the order they are woken in. */
+  private Position oldest;
+
+  private Position newest;
+
+  /**
+   * While passed chunks are released ({@code !keepAll}): how many readers are at {@link
+   * #firstChunkIndex}. When the last of them moves on or leaves, chunks are released up to the new
+   * slowest reader.
+   */
+  private int readersAtFirstChunk;
+
   private final ArrayList<Buffer> chunks = new ArrayList<>();
   private long firstChunkIndex;
   private long retainedBytes;
@@ -136,7 +162,16 @@ public final class Fill {
       if (detached) {
         return false;
       }
-      readers.add(new Position(reader));
+      Position p = new Position(reader);
+      if (positions.putIfAbsent(reader, p) == null) {
+        if (newest == null) {
+          oldest = p;
+        } else {
+          newest.next = p;
+          p.previous = newest;
+        }
+        newest = p;
+      }
     }
     reader.wake();
     return true;
@@ -148,9 +183,12 @@ public final class Fill {
     boolean resume;
     StoredBody release;
     synchronized (this) {
-      readers.removeIf(p -> p.reader == reader);
-      abort = readers.isEmpty() && !keepAll && !ended && error == null;
-      resume = releasePassedChunks();
+      Position p = positions.remove(reader);
+      if (p != null) {
+        unlink(p);
+      }
+      abort = positions.isEmpty() && !keepAll && !ended && error == null;
+      resume = p != null && passed(p.chunkIndex);
       release = wholeToRelease();
     }
     if (release != null) {
@@ -189,7 +227,8 @@ public final class Fill {
       keepAll =
           head.storable() && (head.contentLength() < 0 || head.contentLength() <= maxObjectBytes);
       detachNow = !keepAll && markDetached();
-      abort = !keepAll && readers.isEmpty();
+      abort = !keepAll && positions.isEmpty();
+      releasePassedChunks(); // counts the readers at the first chunk from now on
     }
     if (detachNow) {
       detach.detached(this);
@@ -215,10 +254,10 @@ public final class Fill {
       if (keepAll && receivedBytes > maxObjectBytes) {
         keepAll = false;
         detachNow = markDetached();
+        releasePassedChunks();
       }
       if (!keepAll) {
-        releasePassedChunks();
-        abort = readers.isEmpty();
+        abort = positions.isEmpty();
         if (!paused && retainedBytes > MAX_LAG_BYTES) {
           paused = pause = true;
         }
@@ -304,7 +343,7 @@ public final class Fill {
    * else null. Called under the lock.
    */
   private StoredBody wholeToRelease() {
-    if (whole == null || wholeReleased || !detached || !readers.isEmpty()) {
+    if (whole == null || wholeReleased || !detached || !positions.isEmpty()) {
       return null;
     }
     wholeReleased = true;
@@ -340,7 +379,7 @@ public final class Fill {
       if (error != null) {
         return new Read(null, null, false, error);
       }
-      Position p = position(reader);
+      Position p = positions.get(reader);
       if (p == null) {
         return Read.END;
       }
@@ -356,7 +395,7 @@ public final class Fill {
         Buffer chunk = chunks.get((int) (p.chunkIndex - firstChunkIndex));
         p.chunkIndex++;
         result = new Read(chunk, null, false, null);
-        resume = !keepAll && releasePassedChunks();
+        resume = passed(p.chunkIndex - 1);
       } else {
         return ended ? Read.END : Read.NOTHING_YET;
       }
@@ -367,24 +406,52 @@ public final class Fill {
     return result;
   }
 
-  private Position position(Reader reader) {
-    for (Position p : readers) {
-      if (p.reader == reader) {
-        return p;
-      }
+  private void unlink(Position p) {
+    if (p.previous == null) {
+      oldest = p.next;
+    } else {
+      p.previous.next = p.next;
     }
-    return null;
+    if (p.next == null) {
+      newest = p.previous;
+    } else {
+      p.next.previous = p.previous;
+    }
+    p.previous = null;
+    p.next = null;
   }
 
-  /** Drops chunks every reader has passed; true when a paused upstream should now resume. */
+  /**
+   * A reader left chunk {@code index} behind (it read it, or it left): when it was the last reader
+   * at the first kept chunk, chunks are released. True when a paused upstream should now resume.
+   */
+  private boolean passed(long index) {
+    return !keepAll
+        && index == firstChunkIndex
+        && --readersAtFirstChunk <= 0
+        && releasePassedChunks();
+  }
+
+  /**
+   * Drops chunks every reader has passed and counts the readers at the new first chunk; true when a
+   * paused upstream should now resume. Walks every reader: called when the slowest moves on, not
+   * on every read.
+   */
   private boolean releasePassedChunks() {
     if (keepAll) {
       return false;
     }
     long slowest = firstChunkIndex + chunks.size();
-    for (Position p : readers) {
-      slowest = Math.min(slowest, p.chunkIndex);
+    int atSlowest = 0;
+    for (Position p = oldest; p != null; p = p.next) {
+      if (p.chunkIndex < slowest) {
+        slowest = p.chunkIndex;
+        atSlowest = 1;
+      } else if (p.chunkIndex == slowest) {
+        atSlowest++;
+      }
     }
+    readersAtFirstChunk = atSlowest;
     int drop = (int) (slowest - firstChunkIndex);
     if (drop > 0) {
       List<Buffer> passed = chunks.subList(0, drop);
@@ -412,9 +479,10 @@ public final class Fill {
   private void wakeAll() {
     Reader[] snapshot;
     synchronized (this) {
-      snapshot = new Reader[readers.size()];
-      for (int i = 0; i < snapshot.length; i++) {
-        snapshot[i] = readers.get(i).reader;
+      snapshot = new Reader[positions.size()];
+      int i = 0;
+      for (Position p = oldest; p != null; p = p.next) {
+        snapshot[i++] = p.reader;
       }
     }
     for (Reader r : snapshot) {

@@ -267,4 +267,87 @@ class FillTest {
     assertEquals("cdef", drain(fill, early));
     assertTrue(fill.read(early).end());
   }
+  @Test
+  void passedChunksAreReleasedWhenTheLastReaderAtTheOldestOneMovesOnOrLeaves() {
+    Fill fill = new Fill(1 << 20, MultiMap.caseInsensitiveMultiMap(), f -> {});
+    Reader a = new Reader();
+    Reader b = new Reader();
+    Reader c = new Reader();
+    fill.join(a);
+    fill.join(b);
+    fill.join(c);
+    fill.head(head(-1, 0), upstream); // not storable: passed chunks are released
+    Buffer chunk = Buffer.buffer(new byte[64 * 1024]);
+    int chunks = (int) (Fill.MAX_LAG_BYTES / chunk.length()) + 1;
+    for (int i = 0; i < chunks; i++) {
+      fill.chunk(chunk);
+      drain(fill, a);
+    }
+    drain(fill, b);
+    assertEquals(1, upstream.pauses, "c still holds every chunk");
+
+    fill.leave(c);
+
+    assertEquals(1, upstream.resumes, "c left: a and b had passed every chunk");
+    fill.chunk(chunk);
+    fill.chunk(chunk);
+    drain(fill, a);
+    assertEquals(64 * 1024, fill.read(b).chunk().length());
+    assertEquals(64 * 1024, fill.read(b).chunk().length());
+    assertEquals(Fill.Read.NOTHING_YET, fill.read(b));
+    assertEquals(0, upstream.aborts);
+    fill.leave(a);
+    fill.leave(b);
+    assertEquals(1, upstream.aborts, "the last reader left a body nobody will store");
+  }
+
+  @Test
+  void readersAreWokenInTheOrderTheyJoined() {
+    Fill fill = new Fill(1 << 20, MultiMap.caseInsensitiveMultiMap(), f -> {});
+    List<String> woken = new ArrayList<>();
+    Fill.Reader first = () -> woken.add("first");
+    Fill.Reader second = () -> woken.add("second");
+    Fill.Reader third = () -> woken.add("third");
+    fill.join(first);
+    fill.join(second);
+    fill.join(third);
+    fill.leave(second);
+    woken.clear();
+
+    fill.head(head(2, 60), upstream);
+
+    assertEquals(List.of("first", "third"), woken);
+  }
+
+  @Test
+  void aCrowdOfTenThousandReadersEachGetsEveryChunkOfAnUnstorableBody() {
+    Fill fill = new Fill(1 << 20, MultiMap.caseInsensitiveMultiMap(), f -> {});
+    List<Reader> crowd = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      Reader r = new Reader();
+      crowd.add(r);
+      fill.join(r);
+    }
+    fill.head(head(-1, 0), upstream);
+    int[] received = new int[crowd.size()];
+    for (int n = 0; n < 50; n++) {
+      fill.chunk(Buffer.buffer(new byte[1024]));
+      for (int i = 0; i < crowd.size(); i++) {
+        received[i] += fill.read(crowd.get(i)).chunk().length();
+      }
+    }
+    for (int i = 0; i < crowd.size(); i++) {
+      assertEquals(50 * 1024, received[i], "reader " + i);
+      assertEquals(Fill.Read.NOTHING_YET, fill.read(crowd.get(i)));
+    }
+    assertEquals(0, upstream.pauses, "every chunk was released once all had read it");
+    for (int i = crowd.size() - 1; i > 0; i -= 2) {
+      fill.leave(crowd.get(i));
+    }
+    for (int i = 0; i < crowd.size(); i += 2) {
+      assertEquals(0, upstream.aborts);
+      fill.leave(crowd.get(i));
+    }
+    assertEquals(1, upstream.aborts);
+  }
 }
