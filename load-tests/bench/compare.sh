@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark on one machine, loopback only: Strata's edge, nginx proxy_cache, Varnish and
-# a bare Vert.x "limit" responder, all in front of one origin (Strata's example origin, /gen content).
+# Side-by-side benchmark on one machine, loopback only: Strata's edge, nginx proxy_cache, Varnish, a
+# bare Vert.x "limit" responder and a bare C epoll "floor" responder (bench/floor.c: what the
+# kernel's loopback TCP costs per response, which every server pays), all in front of one origin
+# (Strata's example origin, /gen content).
 #
 #   load-tests/bench/compare.sh [--rounds 3] [--duration 10] [--connections 64] [--sizes "1k 16k 256k 1m"]
 #                               [--pin] [--crowd 200] [--crowd-delay-ms 300] [--crowd-rounds 10] [--crowd-warmups 40] [--miss-warmup-s 20] [--out DIR]
-#                               [--targets "strata nginx varnish limit"] [--rates "20000 50000"]
+#                               [--targets "strata nginx varnish limit floor"] [--rates "20000 50000"]
 #
 # Every target is warmed, then driven with wrk in alternation (A B C D, A B C D, ...) for each object
 # size; the table reports the median over rounds of requests/s, p50/p99 latency and transfer rate,
-# requests per server CPU-second, and Strata's ratio to each peer. wrk is a closed loop: each target's
+# requests per server CPU-second, Strata's ratio to each peer, and each target's requests per
+# CPU-second as a share of the floor's (the rest of its CPU is its own work). wrk is a closed loop: each target's
 # latency is taken at its own maximum rate, so a faster server also makes wrk's one thread busier. For
 # latency at equal load, each --rates value (total requests/s, spread over the same connections) is
 # then offered to every target in alternation with h2load --rps, and p50/p99/p99.9 of 1 KiB hits are
@@ -22,7 +25,7 @@
 # reports the medians over rounds.
 #
 # --pin runs the server under test on CPU 1 and wrk on CPU 0 (taskset), one worker/event loop each.
-# nginx, varnish and wrk come from Debian packages (installed when missing); the servers run in the
+# nginx, varnish, wrk and a C compiler come from Debian packages (installed when missing); the servers run in the
 # foreground with their own config files and private directories, never as system services. Every wrk
 # and curl run is bounded in time; everything started is stopped by PID on exit.
 set -euo pipefail
@@ -41,7 +44,7 @@ CROWD_WARMUPS=40
 MISS_WARMUP_S=20
 OUT=""
 RATES="20000 50000"
-TARGETS="strata nginx varnish limit"
+TARGETS="strata nginx varnish limit floor"
 PORT_BASE="${BENCH_PORT_BASE:-18000}"
 
 while [ $# -gt 0 ]; do
@@ -59,7 +62,7 @@ while [ $# -gt 0 ]; do
     --out) OUT="$2"; shift 2 ;;
     --targets) TARGETS="$2"; shift 2 ;;
     --rates) RATES="$2"; shift 2 ;;
-    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -72,6 +75,7 @@ REGIONAL_ADMIN=$((PORT_BASE + 92))
 NGINX_PORT=$((PORT_BASE + 90))
 VARNISH_PORT=$((PORT_BASE + 93))
 LIMIT_PORT=$((PORT_BASE + 94))
+FLOOR_PORT=$((PORT_BASE + 95))
 RUN_ID="$(date +%s)"
 DIR="${OUT:-$ROOT/load-tests/target/bench-$RUN_ID}"
 mkdir -p "$DIR"
@@ -89,6 +93,7 @@ command -v wrk >/dev/null || need_pkgs+=(wrk)
 [ -x /usr/bin/time ] || need_pkgs+=(time)
 command -v curl >/dev/null || need_pkgs+=(curl)
 command -v h2load >/dev/null || need_pkgs+=(nghttp2-client)
+command -v cc >/dev/null || need_pkgs+=(gcc libc6-dev)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   log "installing ${need_pkgs[*]} from Debian packages"
   apt-get update -qq
@@ -144,7 +149,7 @@ trap 'exit 130' INT TERM
 started() { PIDS+=("$1"); echo "$2 $1" >>"$DIR/pids"; }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for p in $ORIGIN_PORT $EDGE_PORT $REGIONAL_PORT $EDGE_ADMIN $REGIONAL_ADMIN $NGINX_PORT $VARNISH_PORT $LIMIT_PORT; do
+for p in $ORIGIN_PORT $EDGE_PORT $REGIONAL_PORT $EDGE_ADMIN $REGIONAL_ADMIN $NGINX_PORT $VARNISH_PORT $LIMIT_PORT $FLOOR_PORT; do
   port_free "$p" || { echo "compare.sh: port $p is in use (set BENCH_PORT_BASE)" >&2; exit 1; }
 done
 
@@ -182,6 +187,11 @@ STRATA_PID=$!
 $SERVER_CPU java $JAVA_OPTS -cp "$BENCH_JAR" io.strata.load.LimitServer "$LIMIT_PORT" "$WORKERS" >"$DIR/limit.log" 2>&1 &
 started $! limit
 LIMIT_PID=$!
+# The floor: bare C on epoll, same bytes from memory in one writev per response.
+cc -O2 -o "$DIR/floor" "$BENCH/floor.c"
+$SERVER_CPU "$DIR/floor" "$FLOOR_PORT" "$WORKERS" >"$DIR/floor.log" 2>&1 &
+started $! floor
+FLOOR_PID=$!
 # nginx and Varnish with the repository's config files and private directories.
 mkdir -p "$DIR/nginx"
 sed -e "s#@DIR@#$DIR/nginx#g" -e "s#@PORT@#$NGINX_PORT#g" -e "s#@ORIGIN_PORT@#$ORIGIN_PORT#g" \
@@ -200,6 +210,7 @@ wait_http "http://127.0.0.1:$ORIGIN_PORT/api/time" origin
 wait_http "http://127.0.0.1:$EDGE_ADMIN/health" "Strata edge"
 wait_http "http://127.0.0.1:$REGIONAL_ADMIN/health" "Strata regional"
 wait_http "http://127.0.0.1:$LIMIT_PORT/gen/1k/x" limit
+wait_http "http://127.0.0.1:$FLOOR_PORT/gen/1k/x" floor
 wait_http "http://127.0.0.1:$NGINX_PORT/api/time" nginx
 wait_http "http://127.0.0.1:$VARNISH_PORT/api/time" varnish
 log "all started: $(tr '\n' ' ' <"$DIR/pids")"
@@ -208,8 +219,8 @@ EDGE_TRANSPORT="$(grep -o 'transport: .*' "$DIR/edge.log" | head -1)"
 log "strata edge: ${EDGE_TRANSPORT:-transport not logged}"
 case "$EDGE_TRANSPORT" in *epoll*) ;; *) log "WARNING: the Strata edge is not on epoll; its numbers are not comparable" ;; esac
 
-port_of() { case "$1" in strata) echo "$EDGE_PORT" ;; nginx) echo "$NGINX_PORT" ;; varnish) echo "$VARNISH_PORT" ;; limit) echo "$LIMIT_PORT" ;; esac; }
-pid_of() { case "$1" in strata) echo "$STRATA_PID" ;; nginx) echo "$NGINX_PID" ;; varnish) echo "$VARNISH_PID" ;; limit) echo "$LIMIT_PID" ;; esac; }
+port_of() { case "$1" in strata) echo "$EDGE_PORT" ;; nginx) echo "$NGINX_PORT" ;; varnish) echo "$VARNISH_PORT" ;; limit) echo "$LIMIT_PORT" ;; floor) echo "$FLOOR_PORT" ;; esac; }
+pid_of() { case "$1" in strata) echo "$STRATA_PID" ;; nginx) echo "$NGINX_PID" ;; varnish) echo "$VARNISH_PID" ;; limit) echo "$LIMIT_PID" ;; floor) echo "$FLOOR_PID" ;; esac; }
 
 # CPU ticks (user + system) of a process and all its descendants.
 tree_pids() { local p=$1; echo "$p"; for c in $(ps -o pid= --ppid "$p" 2>/dev/null); do tree_pids "$c"; done; }
@@ -258,14 +269,14 @@ run_wrk() { # target size seconds tag -> appends a results row
   log "  $target $size $tag: ${rps:-0} req/s, p50 ${p50} ms, p99 ${p99} ms, ${tr} MB/s, server CPU ${cpu_s} s, wrk CPU ${wrk_cpu:-?} %"
 }
 
-check_hit() { # target size: one request must be served from the cache (the limit has none)
+check_hit() { # target size: one request must be served from the cache (the limit and the floor have none)
   local target=$1 size=$2 headers
   headers="$(curl -s -D - -o /dev/null --max-time 10 "$(url_of "$target" "$size")")"
   case "$target" in
     strata) echo "$headers" | grep -qi '^x-cache: Hit from strata' ;;
     nginx) echo "$headers" | grep -qi '^x-cache-status: HIT' ;;
     varnish) echo "$headers" | grep -qi '^x-cache: HIT' ;;
-    limit) echo "$headers" | grep -q '^HTTP/1.1 200' ;;
+    limit|floor) echo "$headers" | grep -q '^HTTP/1.1 200' ;;
   esac || { log "  WARNING: $target $size is not a cache hit: $(echo "$headers" | tr '\r\n' '  ')"; }
 }
 
@@ -336,7 +347,7 @@ run_crowd() { # target tag -> appends a crowd row
   log "flash crowd $t $tag: $CROWD concurrent cold requests → $seen origin request(s), $ok × 200, median ${median} s, p99 ${p99} s"
 }
 CROWD_TARGETS=""
-for t in $TARGETS; do [ "$t" != limit ] && CROWD_TARGETS="$CROWD_TARGETS $t"; done
+for t in $TARGETS; do [ "$t" != limit ] && [ "$t" != floor ] && CROWD_TARGETS="$CROWD_TARGETS $t"; done
 if [ "$MISS_WARMUP_S" -gt 0 ]; then
   # Small objects first, then the crowd's own size: a 64 KiB body is stored off the heap (1 KiB
   # ones are not), and a regional runs that code once per crowd, too rarely for the JIT to compile
@@ -400,6 +411,19 @@ stop_all
     done
   done
   echo
+  if [[ " $TARGETS " == *" floor "* ]] && [ -n "$SIZES" ]; then
+    echo "Requests per server CPU-second as a share of the floor's (bench/floor.c: the kernel's part of each response; the rest of a target's CPU is its own work):"
+    echo
+    printf '| size |'; for t in $TARGETS; do [ "$t" != floor ] && printf ' %s |' "$t"; done; echo
+    printf '| --- |'; for t in $TARGETS; do [ "$t" != floor ] && printf ' ---: |'; done; echo
+    for size in $SIZES; do
+      f_cpu=$(median_of "$size" floor 8)
+      printf '| %s |' "$size"
+      for t in $TARGETS; do [ "$t" != floor ] && printf ' %s |' "$(ratio "$(median_of "$size" "$t" 8)" "$f_cpu")"; done
+      echo
+    done
+    echo
+  fi
   if [ -n "$RATES" ]; then
     echo "## 1 KiB hits at equal offered load: h2load --h1 -t1 -c$CONNECTIONS --rps, $ROUNDS rounds × ${DURATION}s per target and rate (medians)"
     echo
@@ -437,8 +461,9 @@ stop_all
     [ "$t" = strata ] && continue
     awk -F'\t' -v t="$t" 'NR > 1 && $2 ~ /^r/ && $1 == "strata" {s[$2] = $5} NR > 1 && $2 ~ /^r/ && $1 == t {p[$2] = $5}
       END {for (r in s) if (r in p) {d = (s[r] - p[r]) * 1000; print d}}' "$CROWD_FILE" | sort -g |
-      awk -v t="$t" '{a[NR] = $1; if ($1 <= 0) ahead++}
-        END {if (NR) printf "Strata less %s, per round (ms): median %.1f, quartiles %.1f and %.1f; Strata no slower in %d of %d rounds.\n\n", t, a[int((NR+1)/2)], a[int((NR+3)/4)], a[int((3*NR+3)/4)], ahead, NR}'
+      awk -v t="$t" '{a[NR] = $1; sum += $1; sq += $1 * $1; if ($1 <= 0) ahead++}
+        END {if (NR) {m = sum / NR; h = (NR > 1) ? 1.96 * sqrt((sq - NR * m * m) / (NR - 1) / NR) : 0;
+          printf "Strata less %s, per round (ms): median %.1f, quartiles %.1f and %.1f; mean %.2f (95 %% interval %.2f to %.2f); Strata no slower in %d of %d rounds.\n\n", t, a[int((NR+1)/2)], a[int((NR+3)/4)], a[int((3*NR+3)/4)], m, m - h, m + h, ahead, NR}}'
   done
   gc_full=$(cat "$DIR"/edge-gc.log "$DIR"/regional-gc.log 2>/dev/null | grep -c 'Pause Full' || true)
   gc_max=$(cat "$DIR"/edge-gc.log "$DIR"/regional-gc.log 2>/dev/null | grep -oE 'Pause .* ([0-9.]+)ms$' | grep -oE '[0-9.]+ms$' | sort -g | tail -1 || true)
