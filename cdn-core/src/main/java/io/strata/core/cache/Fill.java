@@ -426,10 +426,11 @@ public final class Fill {
    * at the first kept chunk, chunks are released. True when a paused upstream should now resume.
    */
   private boolean passed(long index) {
-    return !keepAll
-        && index == firstChunkIndex
-        && --readersAtFirstChunk <= 0
-        && releasePassedChunks();
+    if (keepAll || index != firstChunkIndex) {
+      return false;
+    }
+    readersAtFirstChunk--;
+    return readersAtFirstChunk <= 0 && releasePassedChunks();
   }
 
   /**
