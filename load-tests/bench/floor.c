@@ -57,7 +57,7 @@ struct conn {
 
 static struct conn *conns[MAX_FDS];
 
-static void closeConn(int fd) {
+static void close_conn(int fd) {
   free(conns[fd]);
   conns[fd] = NULL;
   close(fd);
@@ -189,7 +189,7 @@ static void loop(int port) {
       if (!c->writing && (events[i].events & EPOLLIN)) {
         ssize_t n = read(fd, c->in + c->in_length, READ_BUF - c->in_length);
         if (n == 0 || (n < 0 && errno != EAGAIN)) {
-          closeConn(fd);
+          close_conn(fd);
           continue;
         }
         if (n > 0) {
@@ -197,7 +197,7 @@ static void loop(int port) {
         }
       }
       if (serve(ep, fd, c) < 0) {
-        closeConn(fd);
+        close_conn(fd);
       }
     }
   }

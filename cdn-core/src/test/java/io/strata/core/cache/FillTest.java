@@ -267,6 +267,7 @@ class FillTest {
     assertEquals("cdef", drain(fill, early));
     assertTrue(fill.read(early).end());
   }
+
   @Test
   void passedChunksAreReleasedWhenTheLastReaderAtTheOldestOneMovesOnOrLeaves() {
     Fill fill = new Fill(1 << 20, MultiMap.caseInsensitiveMultiMap(), f -> {});
