@@ -2,7 +2,6 @@ package io.strata.core.cache;
 
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 
 /**
@@ -22,9 +21,9 @@ import java.util.List;
  * the fill is detached and its last reader has left; each {@link Read} that carries it carries a
  * reference of its own for the reader.
  *
- * <p>A crowd costs each reader constant work per chunk, however many readers there are: a reader's
- * position is found by identity, and chunks are released when the last reader at the oldest kept
- * chunk moves on, not by a walk of every reader on every read.
+ * <p>A crowd costs each reader constant work per chunk, however many readers there are ({@link
+ * FillReaders}): chunks are released when the last reader at the oldest kept chunk moves on, not by
+ * a walk of every reader on every read.
  *
  * <p>Thread-safe: state is guarded by {@code this}; callbacks are made outside the lock.
  */
@@ -81,38 +80,10 @@ public final class Fill {
     void detached(Fill fill);
   }
 
-  private static final class Position {
-    final Reader reader;
-    long chunkIndex;
-    boolean tookWhole;
-
-    /** Neighbours in the order readers joined. */
-    Position previous;
-
-    Position next;
-
-    Position(Reader reader) {
-      this.reader = reader;
-    }
-  }
-
   private final long maxObjectBytes;
   private final io.vertx.core.MultiMap requestHeaders;
   private final Detach detach;
-  private final IdentityHashMap<Reader, Position> positions = new IdentityHashMap<>(4);
-
-  /** The readers in the order they joined (the oldest first): the order they are woken in. */
-  private Position oldest;
-
-  private Position newest;
-
-  /**
-   * While passed chunks are released ({@code !keepAll}): how many readers are at {@link
-   * #firstChunkIndex}. When the last of them moves on or leaves, chunks are released up to the new
-   * slowest reader.
-   */
-  private int readersAtFirstChunk;
-
+  private final FillReaders readers = new FillReaders();
   private final ArrayList<Buffer> chunks = new ArrayList<>();
   private long firstChunkIndex;
   private long retainedBytes;
@@ -162,16 +133,7 @@ public final class Fill {
       if (detached) {
         return false;
       }
-      Position p = new Position(reader);
-      if (positions.putIfAbsent(reader, p) == null) {
-        if (newest == null) {
-          oldest = p;
-        } else {
-          newest.next = p;
-          p.previous = newest;
-        }
-        newest = p;
-      }
+      readers.add(reader);
     }
     reader.wake();
     return true;
@@ -183,11 +145,8 @@ public final class Fill {
     boolean resume;
     StoredBody release;
     synchronized (this) {
-      Position p = positions.remove(reader);
-      if (p != null) {
-        unlink(p);
-      }
-      abort = positions.isEmpty() && !keepAll && !ended && error == null;
+      FillReaders.Position p = readers.remove(reader);
+      abort = readers.isEmpty() && !keepAll && !ended && error == null;
       resume = p != null && passed(p.chunkIndex);
       release = wholeToRelease();
     }
@@ -227,7 +186,7 @@ public final class Fill {
       keepAll =
           head.storable() && (head.contentLength() < 0 || head.contentLength() <= maxObjectBytes);
       detachNow = !keepAll && markDetached();
-      abort = !keepAll && positions.isEmpty();
+      abort = !keepAll && readers.isEmpty();
       releasePassedChunks(); // counts the readers at the first chunk from now on
     }
     if (detachNow) {
@@ -257,7 +216,7 @@ public final class Fill {
         releasePassedChunks();
       }
       if (!keepAll) {
-        abort = positions.isEmpty();
+        abort = readers.isEmpty();
         if (!paused && retainedBytes > MAX_LAG_BYTES) {
           paused = pause = true;
         }
@@ -343,7 +302,7 @@ public final class Fill {
    * else null. Called under the lock.
    */
   private StoredBody wholeToRelease() {
-    if (whole == null || wholeReleased || !detached || !positions.isEmpty()) {
+    if (whole == null || wholeReleased || !detached || !readers.isEmpty()) {
       return null;
     }
     wholeReleased = true;
@@ -379,7 +338,7 @@ public final class Fill {
       if (error != null) {
         return new Read(null, null, false, error);
       }
-      Position p = positions.get(reader);
+      FillReaders.Position p = readers.get(reader);
       if (p == null) {
         return Read.END;
       }
@@ -406,21 +365,6 @@ public final class Fill {
     return result;
   }
 
-  private void unlink(Position p) {
-    if (p.previous == null) {
-      oldest = p.next;
-    } else {
-      p.previous.next = p.next;
-    }
-    if (p.next == null) {
-      newest = p.previous;
-    } else {
-      p.next.previous = p.previous;
-    }
-    p.previous = null;
-    p.next = null;
-  }
-
   /**
    * A reader left chunk {@code index} behind (it read it, or it left): when it was the last reader
    * at the first kept chunk, chunks are released. True when a paused upstream should now resume.
@@ -429,8 +373,7 @@ public final class Fill {
     if (keepAll || index != firstChunkIndex) {
       return false;
     }
-    readersAtFirstChunk--;
-    return readersAtFirstChunk <= 0 && releasePassedChunks();
+    return readers.leftSlowest() && releasePassedChunks();
   }
 
   /**
@@ -442,17 +385,7 @@ public final class Fill {
     if (keepAll) {
       return false;
     }
-    long slowest = firstChunkIndex + chunks.size();
-    int atSlowest = 0;
-    for (Position p = oldest; p != null; p = p.next) {
-      if (p.chunkIndex < slowest) {
-        slowest = p.chunkIndex;
-        atSlowest = 1;
-      } else if (p.chunkIndex == slowest) {
-        atSlowest++;
-      }
-    }
-    readersAtFirstChunk = atSlowest;
+    long slowest = readers.slowest(firstChunkIndex + chunks.size());
     int drop = (int) (slowest - firstChunkIndex);
     if (drop > 0) {
       List<Buffer> passed = chunks.subList(0, drop);
@@ -480,11 +413,7 @@ public final class Fill {
   private void wakeAll() {
     Reader[] snapshot;
     synchronized (this) {
-      snapshot = new Reader[positions.size()];
-      int i = 0;
-      for (Position p = oldest; p != null; p = p.next) {
-        snapshot[i++] = p.reader;
-      }
+      snapshot = readers.inJoinOrder();
     }
     for (Reader r : snapshot) {
       r.wake();
